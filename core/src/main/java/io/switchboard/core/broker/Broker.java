@@ -1,0 +1,188 @@
+package io.switchboard.core.broker;
+
+import io.switchboard.core.InvalidInputException;
+import io.switchboard.core.MessageTooLargeException;
+import io.switchboard.core.channel.ChannelName;
+import io.switchboard.core.cursor.Cursor;
+import io.switchboard.core.engine.ChannelPage;
+import io.switchboard.core.engine.Engine;
+import io.switchboard.core.message.Appended;
+import io.switchboard.core.message.Message;
+import io.switchboard.core.message.Publication;
+import io.switchboard.core.message.ReadResult;
+import io.switchboard.core.message.StartPosition;
+import io.switchboard.core.time.Scheduler;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The front door of the core: transports publish, read and wait through it; it validates what
+ * they pass, delegates storage to the {@link Engine}, and wakes waiting reads when the engine
+ * reports an appended message.
+ *
+ * <p>Threads: any thread may call any method. Waiting reads hold no thread: each is a small
+ * object in {@link #waiters}, completed by the engine's append notification or by a timer of the
+ * {@link Scheduler}. The broker never blocks.
+ *
+ * <p>Shutdown: {@link #shutdown()} answers every waiting read at once with what it has (an empty
+ * list and its position) and makes later waits answer at once, so that held long polls end
+ * cleanly before the transports close.
+ */
+public final class Broker {
+  /** The most messages one read may ask for. */
+  public static final int MAX_LIMIT = 1_000;
+
+  /** The longest a read may wait for news. */
+  public static final Duration MAX_WAIT = Duration.ofSeconds(60);
+
+  private final Engine engine;
+  private final Scheduler scheduler;
+  private final int maxMessageBytes;
+  private final Map<ChannelName, Set<WaitingRead>> waiters = new ConcurrentHashMap<>();
+  private volatile boolean shuttingDown;
+
+  public Broker(Engine engine, Scheduler scheduler, int maxMessageBytes) {
+    if (maxMessageBytes < 1) {
+      throw new IllegalArgumentException("maxMessageBytes " + maxMessageBytes + " must be positive");
+    }
+    this.engine = engine;
+    this.scheduler = scheduler;
+    this.maxMessageBytes = maxMessageBytes;
+    engine.listen(this::wakeWaiters);
+  }
+
+  public int maxMessageBytes() {
+    return maxMessageBytes;
+  }
+
+  /**
+   * Stores a message and completes once the engine has stored it per its durability setting.
+   *
+   * @throws MessageTooLargeException when the data is larger than the configured maximum
+   */
+  public CompletionStage<Appended> publish(ChannelName channel, Publication publication) {
+    if (utf8Length(publication.data()) > maxMessageBytes) {
+      throw new MessageTooLargeException("message data is larger than the maximum of " + maxMessageBytes + " bytes");
+    }
+    return engine.append(channel, publication);
+  }
+
+  /**
+   * Answers at once with up to {@code limit} messages from {@code from}.
+   *
+   * @throws InvalidInputException for a limit outside 1..{@value #MAX_LIMIT} or a cursor of another channel
+   */
+  public CompletionStage<ReadResult> read(ChannelName channel, StartPosition from, int limit) {
+    checkRead(channel, from, limit);
+    return engine.read(channel, from, limit);
+  }
+
+  /**
+   * Answers as soon as there is news after {@code from} (messages, or the news that history was
+   * truncated), or with an empty list and the same position once {@code wait} has passed.
+   *
+   * @throws InvalidInputException for a wait outside 1 s..60 s, a bad limit or a foreign cursor
+   */
+  public PendingRead await(ChannelName channel, StartPosition from, int limit, Duration wait) {
+    checkRead(channel, from, limit);
+    if (wait.compareTo(Duration.ofSeconds(1)) < 0 || wait.compareTo(MAX_WAIT) > 0) {
+      throw new InvalidInputException("wait must be between 1 and " + MAX_WAIT.toSeconds() + " seconds");
+    }
+    WaitingRead waiting = new WaitingRead(this, channel, limit);
+    if (shuttingDown) {
+      waiting.finishWith(engine.read(channel, from, limit));
+      return waiting;
+    }
+    waiters.computeIfAbsent(channel, name -> ConcurrentHashMap.newKeySet()).add(waiting);
+    waiting.start(engine.read(channel, from, limit), scheduler.schedule(wait, waiting::expire));
+    if (shuttingDown) {
+      // shutdown() may have swept the waiters just before this one was added.
+      waiting.expire();
+    }
+    return waiting;
+  }
+
+  /** What the engine holds for {@code channel} and who waits on it; empty if neither. */
+  public CompletionStage<Optional<ChannelStatus>> describe(ChannelName channel) {
+    return engine.describe(channel).thenApply(info -> {
+      int waiting = waitingOn(channel);
+      if (info.isEmpty() && waiting == 0) {
+        return Optional.empty();
+      }
+      return Optional.of(new ChannelStatus(channel, info, Map.of(ChannelStatus.LONG_POLL, waiting)));
+    });
+  }
+
+  /** Channels the engine holds, ordered by name. */
+  public CompletionStage<ChannelPage> list(Optional<ChannelName> after, int limit) {
+    if (limit < 1 || limit > MAX_LIMIT) {
+      throw new InvalidInputException("limit must be between 1 and " + MAX_LIMIT);
+    }
+    return engine.list(after, limit);
+  }
+
+  public int waitingOn(ChannelName channel) {
+    Set<WaitingRead> set = waiters.get(channel);
+    return set == null ? 0 : set.size();
+  }
+
+  public boolean isReady() {
+    return !shuttingDown && engine.isReady();
+  }
+
+  /** Answers every waiting read now and makes later waits answer at once. Idempotent. */
+  public void shutdown() {
+    shuttingDown = true;
+    waiters.values().forEach(set -> set.forEach(WaitingRead::expire));
+  }
+
+  CompletionStage<ReadResult> reread(ChannelName channel, Cursor after, int limit) {
+    return engine.read(channel, StartPosition.after(after), limit);
+  }
+
+  void forget(WaitingRead waiting) {
+    waiters.computeIfPresent(waiting.channel(), (name, set) -> {
+      set.remove(waiting);
+      return set.isEmpty() ? null : set;
+    });
+  }
+
+  private void wakeWaiters(Message message) {
+    Set<WaitingRead> set = waiters.get(message.channel());
+    if (set != null) {
+      set.forEach(waiting -> waiting.onAppended(message));
+    }
+  }
+
+  private static void checkRead(ChannelName channel, StartPosition from, int limit) {
+    if (limit < 1 || limit > MAX_LIMIT) {
+      throw new InvalidInputException("limit must be between 1 and " + MAX_LIMIT);
+    }
+    if (from instanceof StartPosition.After after && after.cursor().channelTag() != Cursor.tagOf(channel)) {
+      throw new InvalidInputException("cursor " + after.cursor().encode() + " belongs to another channel than " + channel);
+    }
+  }
+
+  /** The UTF-8 size of {@code text}, counted without encoding it. */
+  static long utf8Length(String text) {
+    long bytes = 0;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c < 0x80) {
+        bytes++;
+      } else if (c < 0x800) {
+        bytes += 2;
+      } else if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+        bytes += 4;
+        i++;
+      } else {
+        bytes += 3;
+      }
+    }
+    return bytes;
+  }
+}

@@ -1,0 +1,2 @@
+/** The broker: publish, read and wait, the API every transport adapts. API. */
+package io.switchboard.core.broker;

@@ -1,0 +1,2 @@
+/** Opaque positions in a channel, and how engines recognise stale and foreign ones. API. */
+package io.switchboard.core.cursor;

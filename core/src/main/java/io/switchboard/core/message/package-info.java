@@ -1,0 +1,2 @@
+/** Messages as clients publish and read them. API. */
+package io.switchboard.core.message;

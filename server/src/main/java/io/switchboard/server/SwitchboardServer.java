@@ -1,0 +1,177 @@
+package io.switchboard.server;
+
+import io.switchboard.core.broker.Broker;
+import io.switchboard.core.engine.Engine;
+import io.switchboard.core.engine.EngineContext;
+import io.switchboard.core.engine.EngineProvider;
+import io.switchboard.core.engine.EngineException;
+import io.switchboard.server.config.Settings;
+import io.switchboard.server.http.HttpTransport;
+import io.vertx.core.AbstractVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import java.time.Clock;
+import java.util.List;
+import java.util.ServiceLoader;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running Switchboard: one engine, one broker, and an HTTP server per event loop.
+ *
+ * <p>Start-up opens the engine first, so a broken engine stops the server before it listens.
+ * {@link #stop()} is the graceful shutdown: readiness turns false and new requests get 503, held
+ * long polls are answered at once, requests in flight get up to the shutdown timeout to finish,
+ * then the engine flushes and closes. Both methods block the calling thread (the CLI's main
+ * thread or a shutdown hook), never an event loop.
+ */
+public final class SwitchboardServer {
+  private static final Logger log = LoggerFactory.getLogger(SwitchboardServer.class);
+
+  private final Settings settings;
+  private final Vertx vertx;
+  private final Engine engine;
+  private final Broker broker;
+  private final List<HttpServer> httpServers = new CopyOnWriteArrayList<>();
+  private final AtomicBoolean stopping = new AtomicBoolean();
+  private volatile int port;
+
+  private SwitchboardServer(Settings settings, Vertx vertx, Engine engine) {
+    this.settings = settings;
+    this.vertx = vertx;
+    this.engine = engine;
+    this.broker = new Broker(engine, new VertxScheduler(vertx), settings.maxMessageSize());
+  }
+
+  /**
+   * Opens the engine and starts listening.
+   *
+   * @throws EngineException when the engine cannot be opened
+   * @throws IllegalStateException when the server cannot listen (for example, the port is taken)
+   */
+  public static SwitchboardServer start(Settings settings) {
+    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+    try {
+      EngineContext context = new EngineContext(
+          settings.dataDir(),
+          Clock.systemUTC(),
+          new VertxScheduler(vertx),
+          settings.retention(),
+          settings.idempotencyWindow(),
+          settings.idempotencyMaxKeys());
+      Engine engine = provider(settings.engine()).open(context);
+      SwitchboardServer server = new SwitchboardServer(settings, vertx, engine);
+      server.listen();
+      return server;
+    } catch (RuntimeException failed) {
+      vertx.close();
+      throw failed;
+    }
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public Broker broker() {
+    return broker;
+  }
+
+  /** Graceful shutdown; see the class comment. Safe to call more than once. */
+  public void stop() {
+    if (!stopping.compareAndSet(false, true)) {
+      return;
+    }
+    log.info("shutting down: answering held requests, waiting up to {} for requests in flight", settings.shutdownTimeout());
+    broker.shutdown();
+    long timeoutMillis = Math.max(1, settings.shutdownTimeout().toMillis());
+    try {
+      Future.join(httpServers.stream().map(server -> server.shutdown(timeoutMillis, TimeUnit.MILLISECONDS)).toList())
+          .await(timeoutMillis + 5_000, TimeUnit.MILLISECONDS);
+    } catch (Exception slow) {
+      log.warn("HTTP servers did not stop in time: {}", slow.toString());
+    }
+    try {
+      engine.close().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (Exception failed) {
+      log.error("the engine did not close cleanly", failed);
+    }
+    try {
+      vertx.close().await(10, TimeUnit.SECONDS);
+    } catch (Exception slow) {
+      log.warn("Vert.x did not stop in time: {}", slow.toString());
+    }
+    log.info("stopped");
+  }
+
+  private void listen() {
+    int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
+    // The first instance binds (possibly to a free port when 0 was asked); the others share its port.
+    deploy(settings.port(), 1);
+    port = httpServers.get(0).actualPort();
+    if (instances > 1) {
+      deploy(port, instances - 1);
+    }
+    log.info("Switchboard listening on http://{}:{} (engine {}, {} event loops)", settings.host(), port, settings.engine(), instances);
+  }
+
+  private void deploy(int listenPort, int instances) {
+    HttpTransport transport = new HttpTransport(broker, settings.maxMessageSize(), stopping::get);
+    try {
+      vertx.deployVerticle(() -> new HttpVerticle(transport, settings.host(), listenPort, httpServers),
+              new DeploymentOptions().setInstances(instances))
+          .await(30, TimeUnit.SECONDS);
+    } catch (Exception failed) {
+      Throwable cause = failed.getCause() != null ? failed.getCause() : failed;
+      throw new IllegalStateException("cannot listen on " + settings.host() + ":" + listenPort + ": " + cause.getMessage(), cause);
+    }
+  }
+
+  private static EngineProvider provider(String name) {
+    for (EngineProvider provider : ServiceLoader.load(EngineProvider.class)) {
+      if (provider.name().equals(name)) {
+        return provider;
+      }
+    }
+    throw new EngineException("no engine named " + name + " is installed");
+  }
+
+  /** One HTTP server on one event loop. */
+  private static final class HttpVerticle extends AbstractVerticle {
+    private final HttpTransport transport;
+    private final String host;
+    private final int port;
+    private final List<HttpServer> servers;
+
+    HttpVerticle(HttpTransport transport, String host, int port, List<HttpServer> servers) {
+      this.transport = transport;
+      this.host = host;
+      this.port = port;
+      this.servers = servers;
+    }
+
+    @Override
+    public void start(Promise<Void> started) {
+      HttpServerOptions options = new HttpServerOptions()
+          .setHost(host)
+          .setPort(port)
+          .setTcpNoDelay(true)
+          .setCompressionSupported(false);
+      vertx.createHttpServer(options)
+          .requestHandler(transport.router(vertx))
+          .invalidRequestHandler(HttpTransport::invalidRequest)
+          .listen()
+          .onSuccess(servers::add)
+          .<Void>mapEmpty()
+          .onComplete(started);
+    }
+  }
+}

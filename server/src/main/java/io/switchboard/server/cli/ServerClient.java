@@ -1,0 +1,84 @@
+package io.switchboard.server.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/** The small HTTP client behind {@code publish} and {@code read}: JDK HttpClient, JSON answers. */
+final class ServerClient {
+  static final String DEFAULT_URL = "http://127.0.0.1:8080";
+  static final String URL_ENV = "SWITCHBOARD_URL";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final URI base;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  /** A failed call, already phrased for the terminal. */
+  static final class CallFailed extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    CallFailed(String message) {
+      super(message);
+    }
+  }
+
+  ServerClient(String url) throws CallFailed {
+    String chosen = url != null ? url : System.getenv().getOrDefault(URL_ENV, DEFAULT_URL);
+    try {
+      URI uri = URI.create(chosen.endsWith("/") ? chosen.substring(0, chosen.length() - 1) : chosen);
+      if (uri.getScheme() == null || uri.getHost() == null || !uri.getScheme().startsWith("http")) {
+        throw new IllegalArgumentException("not an http(s) URL");
+      }
+      this.base = uri;
+    } catch (IllegalArgumentException invalid) {
+      throw new CallFailed("invalid --url " + chosen + ": " + invalid.getMessage());
+    }
+  }
+
+  static String segment(String text) {
+    return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
+  JsonNode send(HttpRequest.Builder request, String pathAndQuery, Duration timeout) throws CallFailed {
+    URI uri = URI.create(base + pathAndQuery);
+    HttpResponse<String> response;
+    try {
+      response = http.send(request.uri(uri).timeout(timeout).build(), HttpResponse.BodyHandlers.ofString());
+    } catch (ConnectException refused) {
+      throw new CallFailed("cannot connect to " + base + " (is the server running? start it with ./switchboard serve)");
+    } catch (IOException failed) {
+      throw new CallFailed("request to " + uri + " failed: " + failed);
+    } catch (InterruptedException interrupted) {
+      Thread.currentThread().interrupt();
+      throw new CallFailed("interrupted");
+    }
+    JsonNode body;
+    try {
+      body = JSON.readTree(response.body());
+    } catch (IOException notJson) {
+      throw new CallFailed("the server at " + base + " answered " + response.statusCode() + " with something that is not JSON");
+    }
+    if (response.statusCode() >= 400) {
+      throw new CallFailed(response.statusCode() + " " + body.path("title").asText("") + ": " + body.path("detail").asText(""));
+    }
+    return body;
+  }
+
+  static void printJson(PrintWriter out, JsonNode node) {
+    try {
+      out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(node));
+    } catch (IOException impossible) {
+      out.println(node);
+    }
+  }
+}

@@ -1,0 +1,283 @@
+package io.switchboard.server.config;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.switchboard.core.InvalidInputException;
+import io.switchboard.core.channel.ChannelPattern;
+import io.switchboard.core.engine.EngineProvider;
+import io.switchboard.core.retention.RetentionPolicy;
+import io.switchboard.core.retention.RetentionRules;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+
+/**
+ * Resolves {@link Settings} from, in order of precedence: command-line flags, environment variables
+ * {@code SWITCHBOARD_<NAME>} (name upper-cased, dots and dashes as underscores), the YAML config
+ * file ({@code --config} or {@code SWITCHBOARD_CONFIG}), and the documented defaults.
+ *
+ * <p>Every problem is a {@link SettingsException} with one line naming the setting, the value and
+ * its source. Unknown keys in the config file are errors, so that a typo never silently falls
+ * back to a default.
+ */
+public final class SettingsLoader {
+  public static final String CONFIG = "config";
+  public static final String HOST = "host";
+  public static final String PORT = "port";
+  public static final String DATA_DIR = "data-dir";
+  public static final String ENGINE = "engine";
+  public static final String MAX_MESSAGE_SIZE = "max-message-size";
+  public static final String RETENTION_MAX_MESSAGES = "retention.max-messages";
+  public static final String RETENTION_MAX_AGE = "retention.max-age";
+  public static final String RETENTION_CHANNELS = "retention.channels";
+  public static final String IDEMPOTENCY_WINDOW = "idempotency.window";
+  public static final String IDEMPOTENCY_MAX_KEYS = "idempotency.max-keys";
+  public static final String SHUTDOWN_TIMEOUT = "shutdown-timeout";
+
+  /** Scalar settings and their defaults, in the order the documentation lists them. */
+  static final Map<String, String> DEFAULTS = defaults();
+
+  private static final long MAX_MESSAGE_SIZE_LIMIT = 64L << 20;
+  private static final Set<String> RULE_KEYS = Set.of("pattern", "max-messages", "max-age");
+
+  private final Map<String, String> flags;
+  private final Map<String, String> env;
+  private final Map<String, String> file = new LinkedHashMap<>();
+  private final List<JsonNode> fileRules = new ArrayList<>();
+  private String fileName = "";
+
+  private SettingsLoader(Map<String, String> flags, Map<String, String> env) {
+    this.flags = flags;
+    this.env = env;
+  }
+
+  /**
+   * @param flags values given on the command line, by setting name ({@code port}, {@code config}, ...)
+   * @param env the process environment
+   * @throws SettingsException naming the first setting that is wrong
+   */
+  public static Settings load(Map<String, String> flags, Map<String, String> env) {
+    SettingsLoader loader = new SettingsLoader(flags, env);
+    loader.readConfigFile();
+    return loader.resolve();
+  }
+
+  /** The environment variable that sets {@code setting}. */
+  public static String envName(String setting) {
+    return "SWITCHBOARD_" + setting.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+  }
+
+  private Settings resolve() {
+    String host = value(HOST, text -> {
+      if (text.isBlank()) {
+        throw new IllegalArgumentException("must not be empty");
+      }
+      return text.trim();
+    });
+    int port = value(PORT, text -> (int) ValueParsers.wholeNumber(text, 0, 65_535));
+    Path dataDir = value(DATA_DIR, text -> {
+      if (text.isBlank()) {
+        throw new IllegalArgumentException("must not be empty");
+      }
+      return Path.of(text.trim());
+    });
+    String engine = value(ENGINE, SettingsLoader::engineName);
+    int maxMessageSize = value(MAX_MESSAGE_SIZE, text -> (int) ValueParsers.size(text, 1, MAX_MESSAGE_SIZE_LIMIT));
+    RetentionPolicy defaultPolicy = new RetentionPolicy(
+        value(RETENTION_MAX_MESSAGES, SettingsLoader::maxMessages),
+        value(RETENTION_MAX_AGE, SettingsLoader::maxAge));
+    RetentionRules retention = new RetentionRules(defaultPolicy, rules(defaultPolicy));
+    Duration idempotencyWindow = value(IDEMPOTENCY_WINDOW, text -> ValueParsers.duration(text, Duration.ofSeconds(1), Duration.ofDays(7)));
+    int idempotencyMaxKeys = value(IDEMPOTENCY_MAX_KEYS, text -> (int) ValueParsers.wholeNumber(text, 1, 1_000_000));
+    Duration shutdownTimeout = value(SHUTDOWN_TIMEOUT, text -> ValueParsers.duration(text, Duration.ZERO, Duration.ofMinutes(10)));
+    return new Settings(host, port, dataDir, engine, maxMessageSize, retention, idempotencyWindow, idempotencyMaxKeys, shutdownTimeout);
+  }
+
+  private <T> T value(String setting, Function<String, T> parser) {
+    String text;
+    String source;
+    if (flags.containsKey(setting)) {
+      text = flags.get(setting);
+      source = "flag --" + setting;
+    } else if (env.containsKey(envName(setting))) {
+      text = env.get(envName(setting));
+      source = "environment " + envName(setting);
+    } else if (file.containsKey(setting)) {
+      text = file.get(setting);
+      source = "config file " + fileName;
+    } else {
+      text = DEFAULTS.get(setting);
+      source = "default";
+    }
+    try {
+      return parser.apply(text);
+    } catch (IllegalArgumentException invalid) {
+      throw invalid(setting, text, invalid.getMessage(), source);
+    }
+  }
+
+  private List<RetentionRules.Rule> rules(RetentionPolicy defaultPolicy) {
+    List<RetentionRules.Rule> rules = new ArrayList<>();
+    for (int i = 0; i < fileRules.size(); i++) {
+      JsonNode rule = fileRules.get(i);
+      String where = RETENTION_CHANNELS + "[" + i + "]";
+      String source = "config file " + fileName;
+      if (!rule.isObject()) {
+        throw invalid(where, rule.toString(), "must be a mapping with pattern, max-messages and/or max-age", source);
+      }
+      for (Iterator<String> names = rule.fieldNames(); names.hasNext(); ) {
+        String name = names.next();
+        if (!RULE_KEYS.contains(name)) {
+          throw new SettingsException("unknown setting " + where + "." + name + " in " + source + " (known: " + new TreeSet<>(RULE_KEYS) + ")");
+        }
+      }
+      JsonNode patternNode = rule.get("pattern");
+      if (patternNode == null || !patternNode.isValueNode()) {
+        throw new SettingsException("invalid setting " + where + ": missing pattern (from " + source + ")");
+      }
+      ChannelPattern pattern;
+      try {
+        pattern = ChannelPattern.of(patternNode.asText());
+      } catch (InvalidInputException invalid) {
+        throw new SettingsException("invalid setting " + where + ".pattern: " + invalid.getMessage() + " (from " + source + ")");
+      }
+      RetentionPolicy policy = defaultPolicy;
+      if (rule.hasNonNull("max-messages")) {
+        policy = policy.withMaxMessages(parseRuleValue(where + ".max-messages", rule.get("max-messages"), SettingsLoader::maxMessages, source));
+      }
+      if (rule.hasNonNull("max-age")) {
+        policy = policy.withMaxAge(parseRuleValue(where + ".max-age", rule.get("max-age"), SettingsLoader::maxAge, source));
+      }
+      rules.add(new RetentionRules.Rule(pattern, policy));
+    }
+    return rules;
+  }
+
+  private static <T> T parseRuleValue(String where, JsonNode node, Function<String, T> parser, String source) {
+    try {
+      return parser.apply(node.asText());
+    } catch (IllegalArgumentException invalid) {
+      throw invalid(where, node.asText(), invalid.getMessage(), source);
+    }
+  }
+
+  private void readConfigFile() {
+    String path;
+    String source;
+    if (flags.containsKey(CONFIG)) {
+      path = flags.get(CONFIG);
+      source = "flag --config";
+    } else if (env.containsKey(envName(CONFIG))) {
+      path = env.get(envName(CONFIG));
+      source = "environment " + envName(CONFIG);
+    } else {
+      return;
+    }
+    fileName = path;
+    JsonNode root;
+    try {
+      String text = Files.readString(Path.of(path));
+      root = text.isBlank() ? null : new YAMLMapper().readTree(text);
+    } catch (NoSuchFileException missing) {
+      throw new SettingsException("invalid setting config: file " + path + " does not exist (from " + source + ")");
+    } catch (JacksonException malformed) {
+      String reason = malformed.getOriginalMessage().lines().findFirst().orElse("malformed");
+      String where = malformed.getLocation() == null ? "" : " at line " + malformed.getLocation().getLineNr();
+      throw new SettingsException("invalid setting config: " + path + " is not valid YAML" + where + ": " + reason);
+    } catch (IOException | RuntimeException unreadable) {
+      throw new SettingsException("invalid setting config: cannot read " + path + ": " + unreadable.getMessage() + " (from " + source + ")");
+    }
+    if (root == null || root.isNull()) {
+      return;
+    }
+    if (!root.isObject()) {
+      throw new SettingsException("invalid setting config: " + path + " must hold a mapping of settings, not " + root.getNodeType().toString().toLowerCase(Locale.ROOT));
+    }
+    flatten("", root);
+  }
+
+  private void flatten(String prefix, JsonNode node) {
+    for (Iterator<Map.Entry<String, JsonNode>> fields = node.fields(); fields.hasNext(); ) {
+      Map.Entry<String, JsonNode> field = fields.next();
+      String key = prefix + field.getKey();
+      JsonNode value = field.getValue();
+      if (key.equals(RETENTION_CHANNELS)) {
+        if (!value.isArray()) {
+          throw new SettingsException("invalid setting " + key + ": must be a list of rules (from config file " + fileName + ")");
+        }
+        value.forEach(fileRules::add);
+      } else if (value.isObject() && isSection(key)) {
+        flatten(key + ".", value);
+      } else if (DEFAULTS.containsKey(key) && value.isValueNode() && !value.isNull()) {
+        file.put(key, value.asText());
+      } else if (DEFAULTS.containsKey(key)) {
+        throw new SettingsException("invalid setting " + key + ": must be a single value (from config file " + fileName + ")");
+      } else {
+        throw new SettingsException("unknown setting " + key + " in config file " + fileName + " (known: " + knownKeys() + ")");
+      }
+    }
+  }
+
+  private static boolean isSection(String key) {
+    return DEFAULTS.keySet().stream().anyMatch(setting -> setting.startsWith(key + "."));
+  }
+
+  private static String knownKeys() {
+    List<String> known = new ArrayList<>(DEFAULTS.keySet());
+    known.add(RETENTION_CHANNELS);
+    return String.join(", ", known);
+  }
+
+  private static int maxMessages(String text) {
+    return (int) ValueParsers.wholeNumber(text, 1, RetentionPolicy.MAX_MESSAGES_LIMIT);
+  }
+
+  private static Duration maxAge(String text) {
+    return ValueParsers.duration(text, Duration.ofSeconds(1), Duration.ofDays(3650));
+  }
+
+  private static String engineName(String text) {
+    Set<String> known = new TreeSet<>();
+    for (EngineProvider provider : ServiceLoader.load(EngineProvider.class)) {
+      known.add(provider.name());
+    }
+    String name = text.trim();
+    if (!known.contains(name)) {
+      throw new IllegalArgumentException("is not one of: " + String.join(", ", known));
+    }
+    return name;
+  }
+
+  private static SettingsException invalid(String setting, String value, String reason, String source) {
+    String shown = value.length() > 80 ? value.substring(0, 80) + "..." : value;
+    return new SettingsException("invalid setting " + setting + ": \"" + shown + "\" " + reason + " (from " + source + ")");
+  }
+
+  private static Map<String, String> defaults() {
+    Map<String, String> defaults = new LinkedHashMap<>();
+    defaults.put(HOST, "127.0.0.1");
+    defaults.put(PORT, "8080");
+    defaults.put(DATA_DIR, "./data");
+    defaults.put(ENGINE, "memory");
+    defaults.put(MAX_MESSAGE_SIZE, "1MiB");
+    defaults.put(RETENTION_MAX_MESSAGES, String.valueOf(RetentionPolicy.DEFAULT.maxMessages()));
+    defaults.put(RETENTION_MAX_AGE, "24h");
+    defaults.put(IDEMPOTENCY_WINDOW, "10m");
+    defaults.put(IDEMPOTENCY_MAX_KEYS, "10000");
+    defaults.put(SHUTDOWN_TIMEOUT, "10s");
+    return java.util.Collections.unmodifiableMap(defaults);
+  }
+}

@@ -1,0 +1,82 @@
+package io.switchboard.server.http;
+
+import io.switchboard.core.InvalidInputException;
+import io.switchboard.core.MessageTooLargeException;
+import io.switchboard.core.engine.EngineException;
+import io.switchboard.core.engine.IdempotencyConflictException;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.RoutingContext;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns the broker's answers into HTTP answers on the request's own event loop, and its failures
+ * into problem responses: the one place that maps core exceptions to statuses.
+ */
+final class Answers {
+  private static final Logger log = LoggerFactory.getLogger(Answers.class);
+
+  private Answers() {}
+
+  /** Runs {@code onSuccess} on the request's context once {@code stage} completes. */
+  static <T> void when(RoutingContext ctx, CompletionStage<T> stage, Consumer<T> onSuccess) {
+    Context context = Vertx.currentContext();
+    stage.whenComplete((value, failure) -> {
+      if (Vertx.currentContext() == context) {
+        finish(ctx, value, failure, onSuccess);
+      } else {
+        context.runOnContext(ignored -> finish(ctx, value, failure, onSuccess));
+      }
+    });
+  }
+
+  static void json(RoutingContext ctx, int status, Buffer body) {
+    if (ctx.response().ended() || ctx.response().closed()) {
+      return;
+    }
+    ctx.response()
+        .setStatusCode(status)
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+        .end(body);
+  }
+
+  private static <T> void finish(RoutingContext ctx, T value, Throwable failure, Consumer<T> onSuccess) {
+    if (failure != null) {
+      fail(ctx, failure);
+      return;
+    }
+    try {
+      onSuccess.accept(value);
+    } catch (RuntimeException bug) {
+      fail(ctx, bug);
+    }
+  }
+
+  static void fail(RoutingContext ctx, Throwable failure) {
+    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    if (cause instanceof InvalidInputException invalid) {
+      Problems.send(ctx.response(), 400, invalid.getMessage());
+    } else if (cause instanceof MessageTooLargeException tooLarge) {
+      Problems.send(ctx.response(), 413, tooLarge.getMessage());
+    } else if (cause instanceof IdempotencyConflictException conflict) {
+      Problems.send(ctx.response(), 422, conflict.getMessage());
+    } else if (cause instanceof CancellationException) {
+      // The client went away while waiting; there is nobody to answer.
+      return;
+    } else if (cause instanceof EngineException unavailable) {
+      log.warn("engine failed on {} {}: {}", ctx.request().method(), ctx.request().path(), unavailable.getMessage());
+      Problems.send(ctx.response(), 503, "the storage engine cannot serve this request now; retry later");
+    } else {
+      log.error("unexpected failure on {} {}", ctx.request().method(), ctx.request().path(), cause);
+      Problems.send(ctx.response(), 500, "the server failed to handle this request; it has been logged");
+    }
+  }
+}

@@ -1,0 +1,119 @@
+package io.switchboard.server.http;
+
+import io.switchboard.core.InvalidInputException;
+import io.switchboard.core.broker.Broker;
+import io.switchboard.core.broker.PendingRead;
+import io.switchboard.core.channel.ChannelName;
+import io.switchboard.core.cursor.Cursor;
+import io.switchboard.core.message.Publication;
+import io.switchboard.core.message.StartPosition;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.RequestBody;
+import io.vertx.ext.web.RoutingContext;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Request-response, short polling and long polling on channels: the HTTP adapter of the
+ * {@link Broker}. Each method parses and validates one request, calls the broker and answers
+ * through {@link Answers}; it never blocks the event loop.
+ */
+final class ChannelHandlers {
+  static final int DEFAULT_LIMIT = 100;
+  static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+  static final String IDEMPOTENT_REPLAYED = "Idempotent-Replayed";
+
+  private final Broker broker;
+
+  ChannelHandlers(Broker broker) {
+    this.broker = broker;
+  }
+
+  /** {@code POST /v1/channels/{channel}/messages}. */
+  void publish(RoutingContext ctx) {
+    ChannelName channel = ChannelName.of(ctx.pathParam("channel"));
+    QueryParameters query = new QueryParameters(ctx.queryParams());
+    Publication publication = new Publication(
+        utf8(ctx.body()),
+        query.text("event"),
+        Optional.ofNullable(ctx.request().getHeader(IDEMPOTENCY_KEY)));
+    Answers.when(ctx, broker.publish(channel, publication), appended -> {
+      if (appended.replayed()) {
+        ctx.response().putHeader(IDEMPOTENT_REPLAYED, "true");
+      }
+      Answers.json(ctx, 201, JsonBodies.published(appended));
+    });
+  }
+
+  /** {@code GET /v1/channels/{channel}/messages}: at once, or held with {@code wait}. */
+  void read(RoutingContext ctx) {
+    ChannelName channel = ChannelName.of(ctx.pathParam("channel"));
+    QueryParameters query = new QueryParameters(ctx.queryParams());
+    StartPosition from = startPosition(query, channel);
+    int limit = query.integer("limit", 1, Broker.MAX_LIMIT).orElse(DEFAULT_LIMIT);
+    Optional<Integer> wait = query.integer("wait", 1, (int) Broker.MAX_WAIT.toSeconds());
+    if (wait.isEmpty()) {
+      Answers.when(ctx, broker.read(channel, from, limit), result -> Answers.json(ctx, 200, JsonBodies.readResult(result)));
+      return;
+    }
+    PendingRead pending = broker.await(channel, from, limit, Duration.ofSeconds(wait.get()));
+    ctx.response().closeHandler(closed -> pending.cancel());
+    Answers.when(ctx, pending.result(), result -> Answers.json(ctx, 200, JsonBodies.readResult(result)));
+  }
+
+  /** {@code GET /v1/channels}. */
+  void list(RoutingContext ctx) {
+    QueryParameters query = new QueryParameters(ctx.queryParams());
+    Optional<ChannelName> after = query.text("after").map(ChannelName::of);
+    int limit = query.integer("limit", 1, Broker.MAX_LIMIT).orElse(DEFAULT_LIMIT);
+    Answers.when(ctx, broker.list(after, limit), page -> Answers.json(ctx, 200, JsonBodies.channelPage(page)));
+  }
+
+  /** {@code GET /v1/channels/{channel}}. */
+  void describe(RoutingContext ctx) {
+    ChannelName channel = ChannelName.of(ctx.pathParam("channel"));
+    Answers.when(ctx, broker.describe(channel), status -> {
+      if (status.isPresent()) {
+        Answers.json(ctx, 200, JsonBodies.channelStatus(status.get()));
+      } else {
+        Problems.send(ctx.response(), 404, "channel " + channel + " has no retained messages and no subscribers");
+      }
+    });
+  }
+
+  private static StartPosition startPosition(QueryParameters query, ChannelName channel) {
+    Optional<String> after = query.text("after");
+    Optional<String> from = query.text("from");
+    if (after.isPresent() && from.isPresent()) {
+      throw new InvalidInputException("give either after or from, not both");
+    }
+    if (after.isPresent()) {
+      return StartPosition.after(Cursor.parse(after.get(), channel));
+    }
+    return switch (from.orElse("latest")) {
+      case "earliest" -> StartPosition.earliest();
+      case "latest" -> StartPosition.latest();
+      default -> throw new InvalidInputException("query parameter from=" + QueryParameters.shown(from.get()) + " must be earliest or latest");
+    };
+  }
+
+  private static String utf8(RequestBody body) {
+    Buffer bytes = body == null ? null : body.buffer();
+    if (bytes == null || bytes.length() == 0) {
+      return "";
+    }
+    try {
+      return StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes.getBytes()))
+          .toString();
+    } catch (CharacterCodingException notUtf8) {
+      throw new InvalidInputException("the message body is not valid UTF-8 text");
+    }
+  }
+}

@@ -1,0 +1,126 @@
+package io.switchboard.server.http;
+
+import io.netty.handler.codec.TooLongFrameException;
+import io.switchboard.core.broker.Broker;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Pattern;
+
+/**
+ * The HTTP transport: routes of the API v1 contract for request-response, short polling and long
+ * polling, health, and the problem answers for everything that does not fit them (unknown paths,
+ * wrong methods, oversized bodies, malformed requests).
+ */
+public final class HttpTransport {
+  /** Paths of the API and the methods each allows, for {@code 405} answers and their Allow header. */
+  private static final Map<Pattern, List<HttpMethod>> ALLOWED = Map.of(
+      Pattern.compile("/v1/channels/[^/]+/messages/?"), List.of(HttpMethod.GET, HttpMethod.POST),
+      Pattern.compile("/v1/channels/[^/]+/?"), List.of(HttpMethod.GET),
+      Pattern.compile("/v1/channels/?"), List.of(HttpMethod.GET),
+      Pattern.compile("/health/(live|ready)/?"), List.of(HttpMethod.GET));
+
+  private final Broker broker;
+  private final int maxMessageSize;
+  private final BooleanSupplier stopping;
+
+  /**
+   * @param stopping true once a graceful shutdown has begun: new requests are then answered 503
+   */
+  public HttpTransport(Broker broker, int maxMessageSize, BooleanSupplier stopping) {
+    this.broker = broker;
+    this.maxMessageSize = maxMessageSize;
+    this.stopping = stopping;
+  }
+
+  public Router router(Vertx vertx) {
+    ChannelHandlers channels = new ChannelHandlers(broker);
+    Router router = Router.router(vertx);
+    router.route().handler(this::refuseWhileStopping);
+    router.post("/v1/channels/:channel/messages")
+        .handler(BodyHandler.create(false).setBodyLimit(maxMessageSize))
+        .handler(channels::publish);
+    router.get("/v1/channels/:channel/messages").handler(channels::read);
+    router.get("/v1/channels/:channel").handler(channels::describe);
+    router.get("/v1/channels").handler(channels::list);
+    router.get("/health/live").handler(ctx -> Answers.json(ctx, 200, JsonBodies.status("live")));
+    router.get("/health/ready").handler(this::ready);
+    router.route().failureHandler(this::onFailure);
+    router.errorHandler(404, ctx -> Problems.send(ctx.response(), 404, "there is no endpoint at " + ctx.request().path() + "; see docs/api.md"));
+    router.errorHandler(405, this::methodNotAllowed);
+    router.errorHandler(500, this::onFailure);
+    return router;
+  }
+
+  /** Answers requests Vert.x could not even parse: over-long lines or headers, broken syntax. */
+  public static void invalidRequest(HttpServerRequest request) {
+    Throwable cause = request.decoderResult().cause();
+    int status = 400;
+    String detail = "the request is not valid HTTP";
+    if (cause instanceof TooLongFrameException tooLong) {
+      boolean line = tooLong.getMessage() != null && tooLong.getMessage().contains("line");
+      status = line ? 414 : 431;
+      detail = line ? "the request line (method and URL) is too long" : "the request headers are too large";
+    }
+    request.response().putHeader(HttpHeaders.CONNECTION, "close");
+    Problems.send(request.response(), status, detail);
+  }
+
+  private void refuseWhileStopping(RoutingContext ctx) {
+    if (stopping.getAsBoolean()) {
+      ctx.response().putHeader(HttpHeaders.CONNECTION, "close").putHeader("Retry-After", "1");
+      Problems.send(ctx.response(), 503, "the server is shutting down; retry on another node or in a moment");
+      return;
+    }
+    ctx.next();
+  }
+
+  private void ready(RoutingContext ctx) {
+    if (broker.isReady()) {
+      Answers.json(ctx, 200, JsonBodies.status("ready"));
+    } else {
+      Problems.send(ctx.response(), 503, "the server is not ready: its engine is not available or it is shutting down");
+    }
+  }
+
+  private void onFailure(RoutingContext ctx) {
+    if (ctx.failure() != null) {
+      Answers.fail(ctx, ctx.failure());
+      return;
+    }
+    int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
+    String detail = switch (status) {
+      case 413 -> "the message body is larger than the maximum of " + maxMessageSize + " bytes; nothing was stored";
+      case 400 -> "the request is malformed";
+      case 404 -> "there is no endpoint at " + ctx.request().path() + "; see docs/api.md";
+      case 405 -> methodNotAllowedDetail(ctx);
+      default -> "the request failed";
+    };
+    Problems.send(ctx.response(), status, detail);
+  }
+
+  private void methodNotAllowed(RoutingContext ctx) {
+    Problems.send(ctx.response(), 405, methodNotAllowedDetail(ctx));
+  }
+
+  private static String methodNotAllowedDetail(RoutingContext ctx) {
+    String path = ctx.request().path();
+    List<String> allowed = ALLOWED.entrySet().stream()
+        .filter(entry -> entry.getKey().matcher(path).matches())
+        .findFirst()
+        .map(entry -> entry.getValue().stream().map(HttpMethod::name).toList())
+        .orElse(List.of());
+    if (!allowed.isEmpty()) {
+      ctx.response().putHeader(HttpHeaders.ALLOW, String.join(", ", allowed));
+    }
+    return "method " + ctx.request().method().name() + " is not allowed on " + path
+        + (allowed.isEmpty() ? "" : "; allowed: " + String.join(", ", allowed));
+  }
+}

@@ -1,0 +1,41 @@
+package io.switchboard.server.http;
+
+import io.switchboard.core.InvalidInputException;
+import io.vertx.core.MultiMap;
+import java.util.List;
+import java.util.Optional;
+
+/** The query parameters of one request, each allowed at most once, with range-checked numbers. */
+final class QueryParameters {
+  private final MultiMap params;
+
+  QueryParameters(MultiMap params) {
+    this.params = params;
+  }
+
+  Optional<String> text(String name) {
+    List<String> values = params.getAll(name);
+    if (values.size() > 1) {
+      throw new InvalidInputException("query parameter " + name + " is given " + values.size() + " times; give it once");
+    }
+    return values.isEmpty() ? Optional.empty() : Optional.of(values.get(0));
+  }
+
+  Optional<Integer> integer(String name, int min, int max) {
+    return text(name).map(text -> {
+      if (text.isEmpty() || text.length() > 10 || !text.chars().allMatch(c -> c >= '0' && c <= '9')) {
+        throw new InvalidInputException("query parameter " + name + "=" + shown(text) + " must be a whole number from " + min + " to " + max);
+      }
+      long value = Long.parseLong(text);
+      if (value < min || value > max) {
+        throw new InvalidInputException("query parameter " + name + "=" + text + " must be from " + min + " to " + max);
+      }
+      return (int) value;
+    });
+  }
+
+  static String shown(String text) {
+    String cut = text.length() > 64 ? text.substring(0, 64) + "..." : text;
+    return "\"" + cut.replaceAll("[^\\x20-\\x7e]", "?") + "\"";
+  }
+}
