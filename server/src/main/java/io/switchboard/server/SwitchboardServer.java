@@ -114,11 +114,11 @@ public final class SwitchboardServer {
 
   private void listen() {
     int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
-    // The first instance binds (possibly to a free port when 0 was asked); the others share its port.
-    deploy(settings.port(), 1);
+    // Vert.x shares one listening socket among the instances, also when port 0 picks a free port.
+    deploy(settings.port(), instances);
     port = httpServers.get(0).actualPort();
-    if (instances > 1) {
-      deploy(port, instances - 1);
+    if (httpServers.stream().anyMatch(server -> server.actualPort() != port)) {
+      throw new IllegalStateException("the HTTP servers did not share one port: " + httpServers.stream().map(HttpServer::actualPort).toList());
     }
     log.info("Switchboard listening on http://{}:{} (engine {}, {} event loops)", settings.host(), port, settings.engine(), instances);
   }

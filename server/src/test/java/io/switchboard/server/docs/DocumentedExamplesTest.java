@@ -1,0 +1,81 @@
+package io.switchboard.server.docs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.switchboard.server.SwitchboardServer;
+import io.switchboard.server.config.Settings;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs every shell example of docs/api.md, in order, in one bash session against a real server,
+ * and checks each status code the documentation promises after {@code # →}. Needs curl and jq,
+ * which .ci/run installs.
+ */
+class DocumentedExamplesTest {
+  private static final Path API_DOC = Path.of("..", "docs", "api.md");
+  private static final Pattern SHELL_BLOCK = Pattern.compile("```sh\\n(.*?)```", Pattern.DOTALL);
+  private static final Pattern CHECKED = Pattern.compile("^(.*\\S)\\s+# → (\\d{3})$");
+
+  private SwitchboardServer server;
+
+  @BeforeEach
+  void startServer() {
+    server = SwitchboardServer.start(Settings.defaults().withPort(0));
+  }
+
+  @AfterEach
+  void stopServer() {
+    server.stop();
+  }
+
+  @Test
+  void everyExampleInTheApiDocumentationAnswersWithItsDocumentedStatus(@TempDir Path work) throws Exception {
+    List<String> lines = shellLines(Files.readString(API_DOC));
+    StringBuilder script = new StringBuilder("set -u\ncd '" + work + "'\n");
+    int checks = 0;
+    for (String line : lines) {
+      String local = line.replace("http://localhost:8080", "http://127.0.0.1:" + server.port());
+      Matcher checked = CHECKED.matcher(local);
+      if (checked.matches()) {
+        checks++;
+        String command = checked.group(1);
+        String expected = checked.group(2);
+        script.append("code=$(").append(command).append(" -s -o /dev/null -w '%{http_code}')\n")
+            .append("if [ \"$code\" != ").append(expected).append(" ]; then echo \"expected ").append(expected)
+            .append(", got $code: ").append(command.replace("\"", "\\\"").replace("$", "\\$").replace("`", "\\`"))
+            .append("\" >&2; exit 1; fi\n");
+      } else {
+        script.append(local).append('\n');
+      }
+    }
+    assertThat(checks).as("examples with a documented status").isGreaterThanOrEqualTo(20);
+
+    Path scriptFile = work.resolve("examples.sh");
+    Files.writeString(scriptFile, script);
+    Process bash = new ProcessBuilder("bash", scriptFile.toString()).redirectErrorStream(true).start();
+    String output = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(bash.waitFor(90, TimeUnit.SECONDS)).as("examples finish").isTrue();
+    assertThat(bash.exitValue()).as("examples script output:%n%s", output).isZero();
+  }
+
+  private static List<String> shellLines(String markdown) throws IOException {
+    List<String> lines = new ArrayList<>();
+    Matcher block = SHELL_BLOCK.matcher(markdown);
+    while (block.find()) {
+      block.group(1).lines().filter(line -> !line.isBlank()).forEach(lines::add);
+    }
+    return lines;
+  }
+}
