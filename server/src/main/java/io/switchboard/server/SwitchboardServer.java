@@ -114,8 +114,9 @@ public final class SwitchboardServer {
 
   private void listen() {
     int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
-    // Vert.x shares one listening socket among the instances, also when port 0 picks a free port.
-    deploy(settings.port(), instances);
+    // Vert.x shares one listening socket among the instances. For "any free port" it shares only
+    // when asked with a negative port (servers asking for the same negative port share one).
+    deploy(settings.port() == 0 ? -1 : settings.port(), instances);
     port = httpServers.get(0).actualPort();
     if (httpServers.stream().anyMatch(server -> server.actualPort() != port)) {
       throw new IllegalStateException("the HTTP servers did not share one port: " + httpServers.stream().map(HttpServer::actualPort).toList());
@@ -131,7 +132,7 @@ public final class SwitchboardServer {
           .await(30, TimeUnit.SECONDS);
     } catch (Exception failed) {
       Throwable cause = failed.getCause() != null ? failed.getCause() : failed;
-      throw new IllegalStateException("cannot listen on " + settings.host() + ":" + listenPort + ": " + cause.getMessage(), cause);
+      throw new IllegalStateException("cannot listen on " + settings.host() + ":" + settings.port() + ": " + cause.getMessage(), cause);
     }
   }
 
