@@ -1,6 +1,7 @@
 package io.switchboard.server.config;
 
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.switchboard.core.InvalidInputException;
@@ -52,6 +53,7 @@ public final class SettingsLoader {
 
   private static final long MAX_MESSAGE_SIZE_LIMIT = 64L << 20;
   private static final Set<String> RULE_KEYS = Set.of("pattern", "max-messages", "max-age");
+  private static final YAMLMapper YAML = YAMLMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
   private final Map<String, String> flags;
   private final Map<String, String> env;
@@ -145,7 +147,7 @@ public final class SettingsLoader {
         }
       }
       JsonNode patternNode = rule.get("pattern");
-      if (patternNode == null || !patternNode.isValueNode()) {
+      if (patternNode == null || patternNode.isNull() || !patternNode.isValueNode() || patternNode.asText().isEmpty()) {
         throw new SettingsException("invalid setting " + where + ": missing pattern (from " + source + ")");
       }
       ChannelPattern pattern;
@@ -190,17 +192,21 @@ public final class SettingsLoader {
     JsonNode root;
     try {
       String text = Files.readString(Path.of(path));
-      root = text.isBlank() ? null : new YAMLMapper().readTree(text);
+      root = text.isBlank() ? null : YAML.readTree(text);
     } catch (NoSuchFileException missing) {
       throw new SettingsException("invalid setting config: file " + path + " does not exist (from " + source + ")");
     } catch (JacksonException malformed) {
-      String reason = malformed.getOriginalMessage().lines().findFirst().orElse("malformed");
+      String reason = malformed.getOriginalMessage().lines()
+          .map(String::trim)
+          .filter(line -> !line.isEmpty() && !line.startsWith("in '") && !line.startsWith("at ") && !line.startsWith("^"))
+          .reduce((first, second) -> first + ", " + second)
+          .orElse("malformed");
       String where = malformed.getLocation() == null ? "" : " at line " + malformed.getLocation().getLineNr();
       throw new SettingsException("invalid setting config: " + path + " is not valid YAML" + where + ": " + reason);
     } catch (IOException | RuntimeException unreadable) {
       throw new SettingsException("invalid setting config: cannot read " + path + ": " + unreadable.getMessage() + " (from " + source + ")");
     }
-    if (root == null || root.isNull()) {
+    if (root == null || root.isNull() || root.isMissingNode()) {
       return;
     }
     if (!root.isObject()) {
@@ -262,7 +268,8 @@ public final class SettingsLoader {
   }
 
   private static SettingsException invalid(String setting, String value, String reason, String source) {
-    String shown = value.length() > 80 ? value.substring(0, 80) + "..." : value;
+    String cut = value.length() > 80 ? value.substring(0, 80) + "..." : value;
+    String shown = cut.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r").replaceAll("\\p{Cntrl}", "?");
     return new SettingsException("invalid setting " + setting + ": \"" + shown + "\" " + reason + " (from " + source + ")");
   }
 

@@ -55,18 +55,22 @@ final class ValueParsers {
     Duration value;
     Matcher matcher = DURATION.matcher(trimmed);
     if (matcher.matches()) {
-      long amount = Long.parseLong(matcher.group(1));
-      value = switch (matcher.group(2)) {
-        case "ms" -> Duration.ofMillis(amount);
-        case "s" -> Duration.ofSeconds(amount);
-        case "m" -> Duration.ofMinutes(amount);
-        case "h" -> Duration.ofHours(amount);
-        default -> Duration.ofDays(amount);
-      };
+      try {
+        long amount = Long.parseLong(matcher.group(1));
+        value = switch (matcher.group(2)) {
+          case "ms" -> Duration.ofMillis(amount);
+          case "s" -> Duration.ofSeconds(amount);
+          case "m" -> Duration.ofMinutes(amount);
+          case "h" -> Duration.ofHours(amount);
+          default -> Duration.ofDays(amount);
+        };
+      } catch (ArithmeticException | NumberFormatException tooLarge) {
+        throw new IllegalArgumentException("is too large");
+      }
     } else {
       try {
         value = Duration.parse(trimmed.toUpperCase(Locale.ROOT));
-      } catch (DateTimeParseException notIso) {
+      } catch (DateTimeParseException | ArithmeticException notIso) {
         throw new IllegalArgumentException("is not a duration (write e.g. 500ms, 30s, 5m, 24h, 7d)");
       }
     }
