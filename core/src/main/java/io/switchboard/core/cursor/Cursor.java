@@ -45,6 +45,9 @@ public record Cursor(int channelTag, long epoch, long offset) {
     if (offset < 0) {
       throw new IllegalArgumentException("offset " + offset + " is negative");
     }
+    if (epoch == ANY_EPOCH && offset != 0) {
+      throw new IllegalArgumentException("a position without a log (epoch 0) can only be offset 0, not " + offset);
+    }
   }
 
   /** The position before the first message of {@code channel} in log incarnation {@code epoch}. */
@@ -106,7 +109,7 @@ public record Cursor(int channelTag, long epoch, long offset) {
     int tag = buffer.getInt();
     long epoch = readUnsigned56(buffer);
     long offset = buffer.getLong();
-    if (version != VERSION || offset < 0) {
+    if (version != VERSION || offset < 0 || (epoch == ANY_EPOCH && offset != 0)) {
       throw notACursor(text);
     }
     return new Cursor(tag, epoch, offset);
