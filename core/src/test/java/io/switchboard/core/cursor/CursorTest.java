@@ -196,4 +196,14 @@ class CursorTest {
     assertThat(Cursor.of(ORDERS, Cursor.ANY_EPOCH, 0).isFromEpoch(4)).isTrue();
     assertThat(Cursor.of(ORDERS, Cursor.ANY_EPOCH, 0).isFromEpoch(Cursor.MAX_EPOCH)).isTrue();
   }
+
+  @Test
+  void aPositionWithoutALogExistsOnlyAtOffsetZero() {
+    assertThatThrownBy(() -> Cursor.of(ORDERS, Cursor.ANY_EPOCH, 1)).isInstanceOf(IllegalArgumentException.class);
+    // Characters 0-18 carry bits 0-94 (version, tag, epoch but its lowest bit); 19-31 the rest.
+    // Epoch 2 has its lowest bit clear, so splicing yields epoch 0 with offset 7: never issued.
+    String anyEpochAtSeven = Cursor.start(ORDERS, Cursor.ANY_EPOCH).encode().substring(0, 19)
+        + Cursor.of(ORDERS, 2, 7).encode().substring(19);
+    assertThatThrownBy(() -> Cursor.parse(anyEpochAtSeven)).isInstanceOf(InvalidInputException.class);
+  }
 }
