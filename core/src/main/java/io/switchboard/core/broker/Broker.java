@@ -97,7 +97,12 @@ public final class Broker {
       waiting.finishWith(engine.read(channel, from, limit));
       return waiting;
     }
-    waiters.computeIfAbsent(channel, name -> ConcurrentHashMap.newKeySet()).add(waiting);
+    // Added inside compute: forget() may be removing the channel's emptied set at this moment.
+    waiters.compute(channel, (name, set) -> {
+      Set<WaitingRead> live = set != null ? set : ConcurrentHashMap.newKeySet();
+      live.add(waiting);
+      return live;
+    });
     waiting.start(engine.read(channel, from, limit), scheduler.schedule(wait, waiting::expire));
     if (shuttingDown) {
       // shutdown() may have swept the waiters just before this one was added.

@@ -9,6 +9,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -68,6 +69,8 @@ final class Answers {
       Problems.send(ctx.response(), 413, tooLarge.getMessage());
     } else if (cause instanceof IdempotencyConflictException conflict) {
       Problems.send(ctx.response(), 422, conflict.getMessage());
+    } else if (cause instanceof HttpException http && http.getStatusCode() >= 400 && http.getStatusCode() < 500) {
+      Problems.send(ctx.response(), http.getStatusCode(), "the request is malformed: " + http.getMessage());
     } else if (cause instanceof CancellationException) {
       // The client went away while waiting; there is nobody to answer.
       return;

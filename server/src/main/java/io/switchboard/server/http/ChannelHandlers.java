@@ -36,7 +36,7 @@ final class ChannelHandlers {
   /** {@code POST /v1/channels/{channel}/messages}. */
   void publish(RoutingContext ctx) {
     ChannelName channel = ChannelName.of(ctx.pathParam("channel"));
-    QueryParameters query = new QueryParameters(ctx.queryParams());
+    QueryParameters query = QueryParameters.of(ctx);
     Publication publication = new Publication(
         utf8(ctx.body()),
         query.text("event"),
@@ -52,7 +52,7 @@ final class ChannelHandlers {
   /** {@code GET /v1/channels/{channel}/messages}: at once, or held with {@code wait}. */
   void read(RoutingContext ctx) {
     ChannelName channel = ChannelName.of(ctx.pathParam("channel"));
-    QueryParameters query = new QueryParameters(ctx.queryParams());
+    QueryParameters query = QueryParameters.of(ctx);
     StartPosition from = startPosition(query, channel);
     int limit = query.integer("limit", 1, Broker.MAX_LIMIT).orElse(DEFAULT_LIMIT);
     Optional<Integer> wait = query.integer("wait", 1, (int) Broker.MAX_WAIT.toSeconds());
@@ -67,7 +67,7 @@ final class ChannelHandlers {
 
   /** {@code GET /v1/channels}. */
   void list(RoutingContext ctx) {
-    QueryParameters query = new QueryParameters(ctx.queryParams());
+    QueryParameters query = QueryParameters.of(ctx);
     Optional<ChannelName> after = query.text("after").map(ChannelName::of);
     int limit = query.integer("limit", 1, Broker.MAX_LIMIT).orElse(DEFAULT_LIMIT);
     Answers.when(ctx, broker.list(after, limit), page -> Answers.json(ctx, 200, JsonBodies.channelPage(page)));

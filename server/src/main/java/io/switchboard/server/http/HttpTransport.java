@@ -55,6 +55,8 @@ public final class HttpTransport {
     router.route().failureHandler(this::onFailure);
     router.errorHandler(404, ctx -> Problems.send(ctx.response(), 404, "there is no endpoint at " + ctx.request().path() + "; see docs/api.md"));
     router.errorHandler(405, this::methodNotAllowed);
+    // The router answers 400 itself when the path is not valid percent-encoding.
+    router.errorHandler(400, ctx -> Problems.send(ctx.response(), 400, "the request URL is not valid percent-encoding"));
     router.errorHandler(500, this::onFailure);
     return router;
   }

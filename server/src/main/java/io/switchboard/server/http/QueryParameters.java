@@ -2,6 +2,8 @@ package io.switchboard.server.http;
 
 import io.switchboard.core.InvalidInputException;
 import io.vertx.core.MultiMap;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
 import java.util.List;
 import java.util.Optional;
 
@@ -9,8 +11,24 @@ import java.util.Optional;
 final class QueryParameters {
   private final MultiMap params;
 
-  QueryParameters(MultiMap params) {
+  private QueryParameters(MultiMap params) {
     this.params = params;
+  }
+
+  /**
+   * The query of {@code ctx}.
+   *
+   * @throws InvalidInputException when the query string is not valid percent-encoding
+   */
+  static QueryParameters of(RoutingContext ctx) {
+    MultiMap decoded;
+    try {
+      decoded = ctx.queryParams();
+    } catch (HttpException | IllegalArgumentException malformed) {
+      // Vert.x decodes lazily and reports bad %-escapes this way; it is the client's input.
+      throw new InvalidInputException("the query string is not valid percent-encoding");
+    }
+    return new QueryParameters(decoded);
   }
 
   Optional<String> text(String name) {
