@@ -9,7 +9,7 @@ final class Segments {
   static void check(String value, String what, boolean allowWildcards) {
     String problem = problem(value, allowWildcards);
     if (problem != null) {
-      throw new InvalidInputException("invalid " + what + " " + quote(value) + ": " + problem);
+      throw new InvalidInputException("invalid " + what + " " + InvalidInputException.quote(value) + ": " + problem);
     }
   }
 
@@ -65,15 +65,4 @@ final class Segments {
     return c >= 0x20 && c < 0x7f ? "'" + c + "'" : String.format("U+%04X", (int) c);
   }
 
-  static String quote(String value) {
-    if (value == null) {
-      return "(none)";
-    }
-    String shown = value.length() > 64 ? value.substring(0, 64) + "..." : value;
-    StringBuilder out = new StringBuilder("\"");
-    for (char c : shown.toCharArray()) {
-      out.append(c >= 0x20 && c < 0x7f ? String.valueOf(c) : String.format("\\u%04x", (int) c));
-    }
-    return out.append('"').toString();
-  }
 }

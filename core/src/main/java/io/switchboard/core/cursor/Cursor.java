@@ -172,8 +172,7 @@ public record Cursor(int channelTag, long epoch, long offset) {
   }
 
   private static InvalidInputException notACursor(String text) {
-    String shown = text == null ? "(none)" : text.length() > 64 ? text.substring(0, 64) + "..." : text;
-    return new InvalidInputException("\"" + shown.replaceAll("[^\\x20-\\x7e]", "?")
-        + "\" is not a cursor: use the id of a message or the \"next\" of an answer, unchanged");
+    return new InvalidInputException(InvalidInputException.quote(text)
+        + " is not a cursor: use the id of a message or the \"next\" of an answer, unchanged");
   }
 }

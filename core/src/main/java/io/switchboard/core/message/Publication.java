@@ -29,7 +29,7 @@ public record Publication(String data, Optional<String> event, Optional<String> 
 
   private static void checkEvent(String event) {
     if (event.isEmpty() || event.length() > MAX_EVENT_LENGTH || !event.chars().allMatch(Publication::isEventChar)) {
-      throw new InvalidInputException("invalid event name " + printable(event) + ": use 1 to " + MAX_EVENT_LENGTH
+      throw new InvalidInputException("invalid event name " + InvalidInputException.quote(event) + ": use 1 to " + MAX_EVENT_LENGTH
           + " characters of [A-Za-z0-9_.:-]");
     }
   }
@@ -41,13 +41,9 @@ public record Publication(String data, Optional<String> event, Optional<String> 
 
   private static void checkIdempotencyKey(String key) {
     if (key.isEmpty() || key.length() > MAX_IDEMPOTENCY_KEY_LENGTH || !key.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
-      throw new InvalidInputException("invalid Idempotency-Key " + printable(key) + ": use 1 to "
+      throw new InvalidInputException("invalid Idempotency-Key " + InvalidInputException.quote(key) + ": use 1 to "
           + MAX_IDEMPOTENCY_KEY_LENGTH + " printable ASCII characters without spaces");
     }
   }
 
-  private static String printable(String value) {
-    String shown = value.length() > 64 ? value.substring(0, 64) + "..." : value;
-    return "\"" + shown.replaceAll("[^\\x20-\\x7e]", "?") + "\"";
-  }
 }

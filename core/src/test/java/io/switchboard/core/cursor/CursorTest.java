@@ -145,7 +145,7 @@ class CursorTest {
     assertThatThrownBy(() -> Cursor.parse("x".repeat(1_000)))
         .hasMessageStartingWith("\"" + "x".repeat(64) + "...\"");
     assertThatThrownBy(() -> Cursor.parse("a\r\nb"))
-        .hasMessageStartingWith("\"a??b\"");
+        .hasMessageStartingWith("\"a\\u000d\\u000ab\"");
   }
 
   @Test

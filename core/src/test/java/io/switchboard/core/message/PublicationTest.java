@@ -49,7 +49,7 @@ class PublicationTest {
   @Test
   void theEventErrorNamesTheValueWithUnprintableCharactersMasked() {
     assertThatThrownBy(() -> new Publication("d", Optional.of("bad\nevent"), Optional.empty()))
-        .hasMessage("invalid event name \"bad?event\": use 1 to 64 characters of [A-Za-z0-9_.:-]");
+        .hasMessage("invalid event name \"bad\\u000aevent\": use 1 to 64 characters of [A-Za-z0-9_.:-]");
   }
 
   @ParameterizedTest

@@ -268,9 +268,7 @@ public final class SettingsLoader {
   }
 
   private static SettingsException invalid(String setting, String value, String reason, String source) {
-    String cut = value.length() > 80 ? value.substring(0, 80) + "..." : value;
-    String shown = cut.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r").replaceAll("\\p{Cntrl}", "?");
-    return new SettingsException("invalid setting " + setting + ": \"" + shown + "\" " + reason + " (from " + source + ")");
+    return new SettingsException("invalid setting " + setting + ": " + InvalidInputException.quote(value) + " " + reason + " (from " + source + ")");
   }
 
   private static Map<String, String> defaults() {

@@ -97,7 +97,7 @@ final class ChannelHandlers {
     return switch (from.orElse("latest")) {
       case "earliest" -> StartPosition.earliest();
       case "latest" -> StartPosition.latest();
-      default -> throw new InvalidInputException("query parameter from=" + QueryParameters.shown(from.get()) + " must be earliest or latest");
+      default -> throw new InvalidInputException("query parameter from=" + InvalidInputException.quote(from.get()) + " must be earliest or latest");
     };
   }
 

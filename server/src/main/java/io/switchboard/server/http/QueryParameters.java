@@ -42,7 +42,7 @@ final class QueryParameters {
   Optional<Integer> integer(String name, int min, int max) {
     return text(name).map(text -> {
       if (text.isEmpty() || text.length() > 10 || !text.chars().allMatch(c -> c >= '0' && c <= '9')) {
-        throw new InvalidInputException("query parameter " + name + "=" + shown(text) + " must be a whole number from " + min + " to " + max);
+        throw new InvalidInputException("query parameter " + name + "=" + InvalidInputException.quote(text) + " must be a whole number from " + min + " to " + max);
       }
       long value = Long.parseLong(text);
       if (value < min || value > max) {
@@ -52,8 +52,4 @@ final class QueryParameters {
     });
   }
 
-  static String shown(String text) {
-    String cut = text.length() > 64 ? text.substring(0, 64) + "..." : text;
-    return "\"" + cut.replaceAll("[^\\x20-\\x7e]", "?") + "\"";
-  }
 }
