@@ -3,17 +3,23 @@ package io.switchboard.core.broker;
 import io.switchboard.core.InvalidInputException;
 import io.switchboard.core.MessageTooLargeException;
 import io.switchboard.core.channel.ChannelName;
+import io.switchboard.core.channel.ChannelPattern;
 import io.switchboard.core.cursor.Cursor;
 import io.switchboard.core.engine.ChannelPage;
 import io.switchboard.core.engine.Engine;
 import io.switchboard.core.message.Appended;
+import io.switchboard.core.message.Delivery;
 import io.switchboard.core.message.Message;
 import io.switchboard.core.message.Publication;
 import io.switchboard.core.message.ReadResult;
 import io.switchboard.core.message.StartPosition;
 import io.switchboard.core.time.Scheduler;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
@@ -43,6 +49,8 @@ public final class Broker {
   private final Scheduler scheduler;
   private final int maxMessageBytes;
   private final Map<ChannelName, Set<WaitingRead>> waiters = new ConcurrentHashMap<>();
+  private final SubscriptionIndex<LiveSubscription> subscriptions = new SubscriptionIndex<>();
+  private final Set<LiveSubscription> openSubscriptions = ConcurrentHashMap.newKeySet();
   private volatile boolean shuttingDown;
 
   public Broker(Engine engine, Scheduler scheduler, int maxMessageBytes) {
@@ -52,7 +60,7 @@ public final class Broker {
     this.engine = engine;
     this.scheduler = scheduler;
     this.maxMessageBytes = maxMessageBytes;
-    engine.listen(this::wakeWaiters);
+    engine.listen(this::onAppended);
   }
 
   public int maxMessageBytes() {
@@ -111,15 +119,52 @@ public final class Broker {
     return waiting;
   }
 
-  /** What the engine holds for {@code channel} and who waits on it; empty if neither. */
+  /**
+   * Starts delivering to {@code listener}: first what {@code start} asks for from history, then
+   * every message published to a channel one of {@code patterns} matches. Messages of the history
+   * may be delivered before this method returns.
+   *
+   * @param transport how the subscriber is connected ({@code sse}, {@code ws}, ...), for the
+   *     subscriber counts of {@link #describe}
+   * @throws InvalidInputException when no pattern is given
+   */
+  public Subscription subscribe(List<ChannelPattern> patterns, SubscriptionStart start, String transport, SubscriptionListener listener) {
+    if (patterns.isEmpty()) {
+      throw new InvalidInputException("subscribe to at least one channel or pattern");
+    }
+    LiveSubscription subscription =
+        new LiveSubscription(engine, subscriptions, openSubscriptions::remove, patterns, start, transport, listener);
+    openSubscriptions.add(subscription);
+    if (shuttingDown) {
+      subscription.end(SubscriptionListener.End.SERVER_SHUTDOWN);
+      return subscription;
+    }
+    subscription.open();
+    return subscription;
+  }
+
+  /** What the engine holds for {@code channel} and who is subscribed to it; empty if neither. */
   public CompletionStage<Optional<ChannelStatus>> describe(ChannelName channel) {
     return engine.describe(channel).thenApply(info -> {
-      int waiting = waitingOn(channel);
-      if (info.isEmpty() && waiting == 0) {
+      Map<String, Integer> subscribers = subscribersOf(channel);
+      if (info.isEmpty() && subscribers.values().stream().allMatch(count -> count == 0)) {
         return Optional.empty();
       }
-      return Optional.of(new ChannelStatus(channel, info, Map.of(ChannelStatus.LONG_POLL, waiting)));
+      return Optional.of(new ChannelStatus(channel, info, subscribers));
     });
+  }
+
+  /** Live subscribers on this node whose patterns match {@code channel}, by transport. */
+  public Map<String, Integer> subscribersOf(ChannelName channel) {
+    Map<String, Integer> counts = new TreeMap<>();
+    counts.put(ChannelStatus.LONG_POLL, waitingOn(channel));
+    Set<LiveSubscription> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+    subscriptions.forEachMatch(channel, subscription -> {
+      if (seen.add(subscription)) {
+        counts.merge(subscription.transport(), 1, Integer::sum);
+      }
+    });
+    return counts;
   }
 
   /** Channels the engine holds, ordered by name. */
@@ -139,10 +184,15 @@ public final class Broker {
     return !shuttingDown && engine.isReady();
   }
 
-  /** Answers every waiting read now and makes later waits answer at once. Idempotent. */
+  /**
+   * Answers every waiting read now, ends every subscription with
+   * {@link SubscriptionListener.End#SERVER_SHUTDOWN}, and makes later waits answer at once and
+   * later subscriptions end at once. Idempotent.
+   */
   public void shutdown() {
     shuttingDown = true;
     waiters.values().forEach(set -> set.forEach(WaitingRead::expire));
+    openSubscriptions.forEach(subscription -> subscription.end(SubscriptionListener.End.SERVER_SHUTDOWN));
   }
 
   CompletionStage<ReadResult> reread(ChannelName channel, Cursor after, int limit) {
@@ -156,11 +206,13 @@ public final class Broker {
     });
   }
 
-  private void wakeWaiters(Message message) {
+  private void onAppended(Message message) {
     Set<WaitingRead> set = waiters.get(message.channel());
     if (set != null) {
       set.forEach(waiting -> waiting.onAppended(message));
     }
+    Delivery delivery = new Delivery(message);
+    subscriptions.forEachMatch(message.channel(), subscription -> subscription.onAppended(delivery));
   }
 
   private static void checkRead(ChannelName channel, StartPosition from, int limit) {

@@ -1,0 +1,12 @@
+package io.switchboard.core.broker;
+
+import io.switchboard.core.channel.ChannelPattern;
+import java.util.List;
+
+/** A live subscription to channels and patterns, created by {@link Broker#subscribe}. */
+public interface Subscription {
+  List<ChannelPattern> patterns();
+
+  /** Stops delivery and releases the subscription at once. Idempotent. */
+  void close();
+}

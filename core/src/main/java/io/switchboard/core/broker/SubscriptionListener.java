@@ -1,0 +1,35 @@
+package io.switchboard.core.broker;
+
+import io.switchboard.core.channel.ChannelName;
+import io.switchboard.core.cursor.Cursor;
+import io.switchboard.core.message.Delivery;
+
+/**
+ * Receives what a {@link Subscription} delivers. Calls for one subscription never overlap and
+ * come in channel order: for each channel, every message after the start position exactly once,
+ * with a gap only where {@link #onTruncated} announces it.
+ *
+ * <p>Calls may come from an engine's thread, sometimes while it holds a channel's lock: a listener
+ * must only hand the work over (enqueue a write) and return, never block.
+ */
+public interface SubscriptionListener {
+  void onMessage(Delivery delivery);
+
+  /**
+   * Messages of {@code channel} between the subscription's position and {@code earliest} are no
+   * longer retained (or the position came from an earlier incarnation of the channel); delivery
+   * continues with the oldest retained message.
+   */
+  void onTruncated(ChannelName channel, Cursor earliest);
+
+  /** Why the broker closed a subscription its client did not close. */
+  enum End {
+    /** The server is shutting down: the client should resume elsewhere or later from its cursor. */
+    SERVER_SHUTDOWN,
+    /** The engine failed while reading history: the client should retry from its cursor. */
+    ENGINE_FAILED
+  }
+
+  /** The broker closed the subscription; nothing more will be delivered. */
+  void onClosed(End why);
+}
