@@ -125,7 +125,7 @@ public final class SwitchboardServer {
   }
 
   private void deploy(int listenPort, int instances) {
-    HttpTransport transport = new HttpTransport(broker, settings.maxMessageSize(), stopping::get);
+    HttpTransport transport = new HttpTransport(broker, settings, stopping::get);
     try {
       vertx.deployVerticle(() -> new HttpVerticle(transport, settings.host(), listenPort, httpServers),
               new DeploymentOptions().setInstances(instances))

@@ -57,10 +57,14 @@ final class LiveSubscription implements Subscription {
   // Guarded by this.
   private final Map<ChannelName, Track> tracks = new HashMap<>();
   private boolean closed;
+  /** Tracks (and channel discovery) still reading the history the start asked for; -1 once caught up. */
+  private int initialReads;
 
   private static final class Track {
     Cursor position;
     boolean catchingUp;
+    /** This track's first catch-up counts towards {@link #initialReads}. */
+    boolean initial;
     /** Deliver only messages stored at or after this time (channels first met through {@code since}). */
     long deliverFrom;
     /** Read from the oldest retained message rather than after {@code position}. */
@@ -97,6 +101,7 @@ final class LiveSubscription implements Subscription {
   void open() {
     patterns.forEach(pattern -> index.add(pattern, this));
     List<ChannelName> toCatchUp = new ArrayList<>();
+    boolean discover = start.readsOtherChannels() && patterns.stream().anyMatch(ChannelPattern::hasWildcards);
     synchronized (this) {
       start.positions().forEach((channel, cursor) -> {
         if (matches(channel)) {
@@ -117,11 +122,16 @@ final class LiveSubscription implements Subscription {
           }
         }
       }
+      tracks.values().forEach(track -> track.initial = true);
+      // Discovery counts as one pending read until its last page is listed.
+      initialReads = tracks.size() + (discover ? 1 : 0) + 1;
     }
     toCatchUp.forEach(this::readHistory);
-    if (start.readsOtherChannels() && patterns.stream().anyMatch(ChannelPattern::hasWildcards)) {
+    if (discover) {
       discoverChannels(Optional.empty());
     }
+    // The "+ 1" above keeps the count from reaching zero while open() is still starting reads.
+    initialReadDone();
   }
 
   @Override
@@ -256,7 +266,23 @@ final class LiveSubscription implements Subscription {
       }
       track.catchingUp = false;
       track.deliverFrom = 0;
+      if (track.initial) {
+        track.initial = false;
+        initialReadDone();
+      }
       return false;
+    }
+  }
+
+  /** Guarded by this (re-entered from open()). */
+  private synchronized void initialReadDone() {
+    if (closed || initialReads < 0) {
+      return;
+    }
+    initialReads--;
+    if (initialReads == 0) {
+      initialReads = -1;
+      listener.onCaughtUp();
     }
   }
 
@@ -271,7 +297,11 @@ final class LiveSubscription implements Subscription {
             fail(failure);
           } else {
             newlyMatched(page).forEach(this::readHistory);
-            page.next().ifPresent(more -> discoverChannels(Optional.of(more)));
+            if (page.next().isPresent()) {
+              discoverChannels(page.next());
+            } else {
+              initialReadDone();
+            }
           }
         });
         return;
@@ -285,6 +315,7 @@ final class LiveSubscription implements Subscription {
       }
       newlyMatched(page).forEach(this::readHistory);
       if (page.next().isEmpty()) {
+        initialReadDone();
         return;
       }
       next = page.next();
@@ -299,7 +330,12 @@ final class LiveSubscription implements Subscription {
       }
       for (ChannelInfo info : page.channels()) {
         if (matches(info.name()) && !tracks.containsKey(info.name())) {
-          tracks.put(info.name(), sinceTrack());
+          Track track = sinceTrack();
+          if (initialReads > 0) {
+            track.initial = true;
+            initialReads++;
+          }
+          tracks.put(info.name(), track);
           found.add(info.name());
         }
       }

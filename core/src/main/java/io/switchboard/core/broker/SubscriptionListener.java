@@ -22,6 +22,13 @@ public interface SubscriptionListener {
    */
   void onTruncated(ChannelName channel, Cursor earliest);
 
+  /**
+   * Everything the start position asked for from history has been delivered (or announced as
+   * truncated); what follows is live. Called once, possibly before {@link Broker#subscribe}
+   * returns. Polling transports answer here.
+   */
+  default void onCaughtUp() {}
+
   /** Why the broker closed a subscription its client did not close. */
   enum End {
     /** The server is shutting down: the client should resume elsewhere or later from its cursor. */

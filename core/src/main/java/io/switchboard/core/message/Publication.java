@@ -15,6 +15,8 @@ import java.util.Optional;
  */
 public record Publication(String data, Optional<String> event, Optional<String> idempotencyKey) {
   public static final int MAX_EVENT_LENGTH = 64;
+  /** Event names with this prefix are the server's own (truncation, shutdown, ...). */
+  public static final String RESERVED_EVENT_PREFIX = "switchboard.";
   public static final int MAX_IDEMPOTENCY_KEY_LENGTH = 255;
 
   public Publication {
@@ -31,6 +33,10 @@ public record Publication(String data, Optional<String> event, Optional<String> 
     if (event.isEmpty() || event.length() > MAX_EVENT_LENGTH || !event.chars().allMatch(Publication::isEventChar)) {
       throw new InvalidInputException("invalid event name " + InvalidInputException.quote(event) + ": use 1 to " + MAX_EVENT_LENGTH
           + " characters of [A-Za-z0-9_.:-]");
+    }
+    if (event.startsWith(RESERVED_EVENT_PREFIX)) {
+      throw new InvalidInputException("invalid event name " + InvalidInputException.quote(event) + ": names starting with "
+          + RESERVED_EVENT_PREFIX + " are reserved for the server's own events");
     }
   }
 

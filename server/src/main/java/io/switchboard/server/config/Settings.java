@@ -16,6 +16,11 @@ import java.time.Duration;
  * @param idempotencyWindow how long an {@code Idempotency-Key} is remembered
  * @param idempotencyMaxKeys at most this many keys are remembered per channel
  * @param shutdownTimeout how long a graceful shutdown waits for requests in flight
+ * @param sseHeartbeat how often an idle event stream gets a comment line, so proxies keep it open
+ * @param sseRetry the reconnection delay an event stream asks browsers to use
+ * @param outboundBuffer bytes a connection may have waiting to be sent before it counts as a
+ *     slow consumer and is closed (at least twice the largest message, whatever is configured)
+ * @param corsOrigins origins browsers may call from ({@code *} for any); empty: no CORS headers
  */
 public record Settings(
     String host,
@@ -26,7 +31,20 @@ public record Settings(
     RetentionRules retention,
     Duration idempotencyWindow,
     int idempotencyMaxKeys,
-    Duration shutdownTimeout) {
+    Duration shutdownTimeout,
+    Duration sseHeartbeat,
+    Duration sseRetry,
+    int outboundBuffer,
+    java.util.List<String> corsOrigins) {
+
+  public Settings {
+    corsOrigins = java.util.List.copyOf(corsOrigins);
+  }
+
+  /** The outbound buffer in force: the setting, but never less than two of the largest messages. */
+  public int effectiveOutboundBuffer() {
+    return (int) Math.min(Integer.MAX_VALUE, Math.max(outboundBuffer, 2L * maxMessageSize + 64 * 1024));
+  }
 
   /** The documented defaults, for tests and embedding; the CLI goes through {@link SettingsLoader}. */
   public static Settings defaults() {
@@ -34,18 +52,30 @@ public record Settings(
   }
 
   public Settings withPort(int newPort) {
-    return new Settings(host, newPort, dataDir, engine, maxMessageSize, retention, idempotencyWindow, idempotencyMaxKeys, shutdownTimeout);
+    return new Settings(host, newPort, dataDir, engine, maxMessageSize, retention, idempotencyWindow, idempotencyMaxKeys, shutdownTimeout, sseHeartbeat, sseRetry, outboundBuffer, corsOrigins);
   }
 
   public Settings withRetention(RetentionRules newRetention) {
-    return new Settings(host, port, dataDir, engine, maxMessageSize, newRetention, idempotencyWindow, idempotencyMaxKeys, shutdownTimeout);
+    return new Settings(host, port, dataDir, engine, maxMessageSize, newRetention, idempotencyWindow, idempotencyMaxKeys, shutdownTimeout, sseHeartbeat, sseRetry, outboundBuffer, corsOrigins);
   }
 
   public Settings withMaxMessageSize(int newMaxMessageSize) {
-    return new Settings(host, port, dataDir, engine, newMaxMessageSize, retention, idempotencyWindow, idempotencyMaxKeys, shutdownTimeout);
+    return new Settings(host, port, dataDir, engine, newMaxMessageSize, retention, idempotencyWindow, idempotencyMaxKeys, shutdownTimeout, sseHeartbeat, sseRetry, outboundBuffer, corsOrigins);
   }
 
   public Settings withShutdownTimeout(Duration newShutdownTimeout) {
-    return new Settings(host, port, dataDir, engine, maxMessageSize, retention, idempotencyWindow, idempotencyMaxKeys, newShutdownTimeout);
+    return new Settings(host, port, dataDir, engine, maxMessageSize, retention, idempotencyWindow, idempotencyMaxKeys, newShutdownTimeout, sseHeartbeat, sseRetry, outboundBuffer, corsOrigins);
+  }
+
+  public Settings withSseHeartbeat(Duration newSseHeartbeat) {
+    return new Settings(host, port, dataDir, engine, maxMessageSize, retention, idempotencyWindow, idempotencyMaxKeys, shutdownTimeout, newSseHeartbeat, sseRetry, outboundBuffer, corsOrigins);
+  }
+
+  public Settings withOutboundBuffer(int newOutboundBuffer) {
+    return new Settings(host, port, dataDir, engine, maxMessageSize, retention, idempotencyWindow, idempotencyMaxKeys, shutdownTimeout, sseHeartbeat, sseRetry, newOutboundBuffer, corsOrigins);
+  }
+
+  public Settings withCorsOrigins(java.util.List<String> newCorsOrigins) {
+    return new Settings(host, port, dataDir, engine, maxMessageSize, retention, idempotencyWindow, idempotencyMaxKeys, shutdownTimeout, sseHeartbeat, sseRetry, outboundBuffer, newCorsOrigins);
   }
 }

@@ -47,6 +47,10 @@ public final class SettingsLoader {
   public static final String IDEMPOTENCY_WINDOW = "idempotency.window";
   public static final String IDEMPOTENCY_MAX_KEYS = "idempotency.max-keys";
   public static final String SHUTDOWN_TIMEOUT = "shutdown-timeout";
+  public static final String SSE_HEARTBEAT = "sse.heartbeat";
+  public static final String SSE_RETRY = "sse.retry";
+  public static final String OUTBOUND_BUFFER = "outbound-buffer";
+  public static final String CORS_ORIGINS = "cors.origins";
 
   /** Scalar settings and their defaults, in the order the documentation lists them. */
   static final Map<String, String> DEFAULTS = defaults();
@@ -105,7 +109,12 @@ public final class SettingsLoader {
     Duration idempotencyWindow = value(IDEMPOTENCY_WINDOW, text -> ValueParsers.duration(text, Duration.ofSeconds(1), Duration.ofDays(7)));
     int idempotencyMaxKeys = value(IDEMPOTENCY_MAX_KEYS, text -> (int) ValueParsers.wholeNumber(text, 1, 1_000_000));
     Duration shutdownTimeout = value(SHUTDOWN_TIMEOUT, text -> ValueParsers.duration(text, Duration.ZERO, Duration.ofMinutes(10)));
-    return new Settings(host, port, dataDir, engine, maxMessageSize, retention, idempotencyWindow, idempotencyMaxKeys, shutdownTimeout);
+    Duration sseHeartbeat = value(SSE_HEARTBEAT, text -> ValueParsers.duration(text, Duration.ofSeconds(1), Duration.ofMinutes(10)));
+    Duration sseRetry = value(SSE_RETRY, text -> ValueParsers.duration(text, Duration.ofMillis(100), Duration.ofMinutes(10)));
+    int outboundBuffer = value(OUTBOUND_BUFFER, text -> (int) ValueParsers.size(text, 4 * 1024, 1L << 30));
+    List<String> corsOrigins = value(CORS_ORIGINS, SettingsLoader::origins);
+    return new Settings(host, port, dataDir, engine, maxMessageSize, retention, idempotencyWindow, idempotencyMaxKeys, shutdownTimeout,
+        sseHeartbeat, sseRetry, outboundBuffer, corsOrigins);
   }
 
   private <T> T value(String setting, Function<String, T> parser) {
@@ -225,6 +234,10 @@ public final class SettingsLoader {
           throw new SettingsException("invalid setting " + key + ": must be a list of rules (from config file " + fileName + ")");
         }
         value.forEach(fileRules::add);
+      } else if (key.equals(CORS_ORIGINS) && value.isArray()) {
+        List<String> origins = new ArrayList<>();
+        value.forEach(origin -> origins.add(origin.asText()));
+        file.put(key, String.join(",", origins));
       } else if (value.isObject() && isSection(key)) {
         flatten(key + ".", value);
       } else if (DEFAULTS.containsKey(key) && value.isValueNode() && !value.isNull()) {
@@ -255,6 +268,23 @@ public final class SettingsLoader {
     return ValueParsers.duration(text, Duration.ofSeconds(1), Duration.ofDays(3650));
   }
 
+  /** A comma-separated list of origins ({@code https://app.example.com}) or {@code *}. */
+  private static List<String> origins(String text) {
+    List<String> origins = new ArrayList<>();
+    for (String part : text.split(",")) {
+      String origin = part.trim();
+      if (origin.isEmpty()) {
+        continue;
+      }
+      if (!origin.equals("*") && !origin.matches("https?://[A-Za-z0-9.-]+(:\\d{1,5})?")) {
+        throw new IllegalArgumentException("has " + InvalidInputException.quote(origin)
+            + ", which is not an origin (write scheme://host[:port], comma-separated, or *)");
+      }
+      origins.add(origin);
+    }
+    return List.copyOf(origins);
+  }
+
   private static String engineName(String text) {
     Set<String> known = new TreeSet<>();
     for (EngineProvider provider : ServiceLoader.load(EngineProvider.class)) {
@@ -283,6 +313,10 @@ public final class SettingsLoader {
     defaults.put(IDEMPOTENCY_WINDOW, "10m");
     defaults.put(IDEMPOTENCY_MAX_KEYS, "10000");
     defaults.put(SHUTDOWN_TIMEOUT, "10s");
+    defaults.put(SSE_HEARTBEAT, "15s");
+    defaults.put(SSE_RETRY, "2s");
+    defaults.put(OUTBOUND_BUFFER, "1MiB");
+    defaults.put(CORS_ORIGINS, "");
     return java.util.Collections.unmodifiableMap(defaults);
   }
 }

@@ -28,9 +28,11 @@ final class ChannelHandlers {
   static final String IDEMPOTENT_REPLAYED = "Idempotent-Replayed";
 
   private final Broker broker;
+  private final StreamHandlers streams;
 
-  ChannelHandlers(Broker broker) {
+  ChannelHandlers(Broker broker, StreamHandlers streams) {
     this.broker = broker;
+    this.streams = streams;
   }
 
   /** {@code POST /v1/channels/{channel}/messages}. */
@@ -49,10 +51,17 @@ final class ChannelHandlers {
     });
   }
 
-  /** {@code GET /v1/channels/{channel}/messages}: at once, or held with {@code wait}. */
+  /**
+   * {@code GET /v1/channels/{channel}/messages}: at once, held with {@code wait}, or as an event
+   * stream when the client accepts one.
+   */
   void read(RoutingContext ctx) {
     ChannelName channel = ChannelName.of(ctx.pathParam("channel"));
     QueryParameters query = QueryParameters.of(ctx);
+    if (StreamHandlers.wantsEventStream(ctx)) {
+      streams.channelStream(ctx, channel, query);
+      return;
+    }
     StartPosition from = startPosition(query, channel);
     int limit = query.integer("limit", 1, Broker.MAX_LIMIT).orElse(DEFAULT_LIMIT);
     Optional<Integer> wait = query.integer("wait", 1, (int) Broker.MAX_WAIT.toSeconds());

@@ -2,6 +2,10 @@ package io.switchboard.server.http;
 
 import io.netty.handler.codec.TooLongFrameException;
 import io.switchboard.core.broker.Broker;
+import io.switchboard.server.config.Settings;
+import io.vertx.ext.web.handler.CorsHandler;
+import java.time.Clock;
+import java.util.Set;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -25,24 +29,35 @@ public final class HttpTransport {
       Pattern.compile("/v1/channels/[^/]+/messages/?"), List.of(HttpMethod.GET, HttpMethod.POST),
       Pattern.compile("/v1/channels/[^/]+/?"), List.of(HttpMethod.GET),
       Pattern.compile("/v1/channels/?"), List.of(HttpMethod.GET),
+      Pattern.compile("/v1/subscribe/?"), List.of(HttpMethod.GET),
       Pattern.compile("/health/(live|ready)/?"), List.of(HttpMethod.GET));
 
   private final Broker broker;
+  private final Settings settings;
   private final int maxMessageSize;
   private final BooleanSupplier stopping;
 
   /**
    * @param stopping true once a graceful shutdown has begun: new requests are then answered 503
    */
-  public HttpTransport(Broker broker, int maxMessageSize, BooleanSupplier stopping) {
+  public HttpTransport(Broker broker, Settings settings, BooleanSupplier stopping) {
     this.broker = broker;
-    this.maxMessageSize = maxMessageSize;
+    this.settings = settings;
+    this.maxMessageSize = settings.maxMessageSize();
     this.stopping = stopping;
   }
 
+  /** The routes for one event loop; call once per HTTP server instance. */
   public Router router(Vertx vertx) {
-    ChannelHandlers channels = new ChannelHandlers(broker);
+    Clock clock = Clock.systemUTC();
+    StreamHandlers streams = new StreamHandlers(vertx, broker, clock, settings.effectiveOutboundBuffer(),
+        settings.sseRetry().toMillis(), settings.sseHeartbeat().toMillis());
+    ChannelHandlers channels = new ChannelHandlers(broker, streams);
+    SubscribeHandlers subscribe = new SubscribeHandlers(broker, streams, clock);
     Router router = Router.router(vertx);
+    if (!settings.corsOrigins().isEmpty()) {
+      router.route().handler(cors(settings.corsOrigins()));
+    }
     router.route().handler(this::refuseWhileStopping);
     router.post("/v1/channels/:channel/messages")
         .handler(BodyHandler.create(false).setBodyLimit(maxMessageSize))
@@ -50,6 +65,7 @@ public final class HttpTransport {
     router.get("/v1/channels/:channel/messages").handler(channels::read);
     router.get("/v1/channels/:channel").handler(channels::describe);
     router.get("/v1/channels").handler(channels::list);
+    router.get("/v1/subscribe").handler(subscribe::subscribe);
     router.get("/health/live").handler(ctx -> Answers.json(ctx, 200, JsonBodies.status("live")));
     router.get("/health/ready").handler(this::ready);
     router.route().failureHandler(this::onFailure);
@@ -73,6 +89,18 @@ public final class HttpTransport {
     }
     request.response().putHeader(HttpHeaders.CONNECTION, "close");
     Problems.send(request.response(), status, detail);
+  }
+
+  private static CorsHandler cors(List<String> origins) {
+    CorsHandler cors = CorsHandler.create()
+        .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST))
+        .allowedHeaders(Set.of("Content-Type", ChannelHandlers.IDEMPOTENCY_KEY, StreamHandlers.LAST_EVENT_ID, "Authorization"))
+        .exposedHeaders(Set.of(ChannelHandlers.IDEMPOTENT_REPLAYED, "Retry-After"))
+        .maxAgeSeconds(600);
+    if (!origins.contains("*")) {
+      cors.addOrigins(origins);
+    }
+    return cors;
   }
 
   private void refuseWhileStopping(RoutingContext ctx) {

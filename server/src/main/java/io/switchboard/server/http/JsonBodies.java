@@ -3,6 +3,8 @@ package io.switchboard.server.http;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.switchboard.core.broker.ChannelStatus;
+import io.switchboard.core.channel.ChannelName;
+import io.switchboard.core.cursor.Cursor;
 import io.switchboard.core.engine.ChannelInfo;
 import io.switchboard.core.engine.ChannelPage;
 import io.switchboard.core.message.Appended;
@@ -51,6 +53,30 @@ final class JsonBodies {
       json.writeBooleanField("truncated", result.truncated());
       if (result.truncation().isPresent()) {
         json.writeStringField("earliest", result.truncation().get().encode());
+      }
+      json.writeEndObject();
+    });
+  }
+
+  static Buffer subscribePage(SubscribePoll.Page page) {
+    return write(json -> {
+      json.writeStartObject();
+      json.writeArrayFieldStart("messages");
+      for (Message message : page.messages()) {
+        writeMessage(json, message);
+      }
+      json.writeEndArray();
+      json.writeStringField("next", page.next().encode());
+      json.writeBooleanField("truncated", !page.truncations().isEmpty());
+      if (!page.truncations().isEmpty()) {
+        json.writeArrayFieldStart("truncations");
+        for (Map.Entry<ChannelName, Cursor> truncation : page.truncations().entrySet()) {
+          json.writeStartObject();
+          json.writeStringField("channel", truncation.getKey().value());
+          json.writeStringField("earliest", truncation.getValue().encode());
+          json.writeEndObject();
+        }
+        json.writeEndArray();
       }
       json.writeEndObject();
     });
@@ -108,6 +134,11 @@ final class JsonBodies {
       json.writeStringField("detail", detail);
       json.writeEndObject();
     });
+  }
+
+  /** One message as a JSON object, for event streams that carry several channels. */
+  static String messageJson(Message message) {
+    return write(json -> writeMessage(json, message)).toString(java.nio.charset.StandardCharsets.UTF_8);
   }
 
   private static void writeMessage(JsonGenerator json, Message message) throws IOException {

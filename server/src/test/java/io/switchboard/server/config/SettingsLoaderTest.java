@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -212,6 +213,12 @@ class SettingsLoaderTest {
             window: 30s
             max-keys: 100
           shutdown-timeout: 500ms
+          sse:
+            heartbeat: 5s
+            retry: 500ms
+          outbound-buffer: 2MiB
+          cors:
+            origins: [https://app.example.com, "http://localhost:3000"]
           """);
 
       assertThat(settings).isEqualTo(new Settings(
@@ -223,7 +230,11 @@ class SettingsLoaderTest {
           RetentionRules.uniform(new RetentionPolicy(50, Duration.ofDays(7))),
           Duration.ofSeconds(30),
           100,
-          Duration.ofMillis(500)));
+          Duration.ofMillis(500),
+          Duration.ofSeconds(5),
+          Duration.ofMillis(500),
+          2 * 1024 * 1024,
+          List.of("https://app.example.com", "http://localhost:3000")));
     }
 
     @Test

@@ -1,0 +1,105 @@
+package io.switchboard.server.http;
+
+import io.switchboard.core.channel.ChannelName;
+import io.switchboard.core.cursor.Cursor;
+import io.switchboard.core.message.Message;
+import io.switchboard.core.message.WireFormat;
+import io.vertx.core.buffer.Buffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Server-Sent Events framing (the WHATWG "event stream" format): {@code id:}, {@code event:},
+ * one {@code data:} line per line of the data, a blank line to dispatch.
+ *
+ * <p>Two shapes of message events. On a channel's own stream the data is the message's data, as
+ * published, and the id is its cursor. On a {@code /v1/subscribe} stream, which mixes channels,
+ * the data is the message as JSON (with its channel) and the id is the stream's cursor, which is
+ * the subscriber's own and so is written per connection in front of the shared body.
+ *
+ * <p>Server events use event names with the prefix publishers may not use,
+ * {@link io.switchboard.core.message.Publication#RESERVED_EVENT_PREFIX}.
+ */
+final class SseFormats {
+  static final String TRUNCATED = "switchboard.truncated";
+  static final String SLOW_CONSUMER = "switchboard.slow-consumer";
+  static final String SHUTDOWN = "switchboard.shutdown";
+  static final String UNAVAILABLE = "switchboard.unavailable";
+
+  /** A channel stream's event: id, event, data, blank line. */
+  static final WireFormat<Buffer> CHANNEL_EVENT = new WireFormat<>() {
+    @Override
+    public int slot() {
+      return 0;
+    }
+
+    @Override
+    public Buffer encode(Message message) {
+      StringBuilder event = new StringBuilder(message.data().length() + 64);
+      event.append("id: ").append(message.id().encode()).append('\n');
+      message.event().ifPresent(type -> event.append("event: ").append(type).append('\n'));
+      appendData(event, message.data());
+      return utf8(event.append('\n'));
+    }
+  };
+
+  /** A subscribe stream's event without its id line: event, data (the message as JSON), blank line. */
+  static final WireFormat<Buffer> ENVELOPE_BODY = new WireFormat<>() {
+    @Override
+    public int slot() {
+      return 1;
+    }
+
+    @Override
+    public Buffer encode(Message message) {
+      StringBuilder event = new StringBuilder(message.data().length() + 160);
+      message.event().ifPresent(type -> event.append("event: ").append(type).append('\n'));
+      event.append("data: ").append(JsonBodies.messageJson(message)).append("\n\n");
+      return utf8(event);
+    }
+  };
+
+  private SseFormats() {}
+
+  static Buffer idLine(String id) {
+    return Buffer.buffer("id: " + id + "\n");
+  }
+
+  static Buffer opening(long retryMillis) {
+    return Buffer.buffer("retry: " + retryMillis + "\n: switchboard event stream\n\n");
+  }
+
+  static Buffer heartbeat() {
+    return Buffer.buffer(":\n\n");
+  }
+
+  static Buffer truncated(ChannelName channel, Cursor earliest) {
+    return serverEvent(TRUNCATED, "{\"channel\":\"" + channel.value() + "\",\"earliest\":\"" + earliest.encode() + "\"}");
+  }
+
+  /** A server event with a JSON object as data. */
+  static Buffer serverEvent(String type, String json) {
+    StringBuilder event = new StringBuilder("event: ").append(type).append('\n');
+    appendData(event, json);
+    return utf8(event.append('\n'));
+  }
+
+  /** One {@code data:} line per line; CR, LF and CRLF all end a line, as the format defines. */
+  private static void appendData(StringBuilder event, String data) {
+    int lineStart = 0;
+    for (int i = 0; i < data.length(); i++) {
+      char c = data.charAt(i);
+      if (c == '\n' || c == '\r') {
+        event.append("data: ").append(data, lineStart, i).append('\n');
+        if (c == '\r' && i + 1 < data.length() && data.charAt(i + 1) == '\n') {
+          i++;
+        }
+        lineStart = i + 1;
+      }
+    }
+    event.append("data: ").append(data, lineStart, data.length()).append('\n');
+  }
+
+  private static Buffer utf8(CharSequence text) {
+    return Buffer.buffer(text.toString().getBytes(StandardCharsets.UTF_8));
+  }
+}
