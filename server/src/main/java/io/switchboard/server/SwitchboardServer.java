@@ -127,7 +127,7 @@ public final class SwitchboardServer {
   private void deploy(int listenPort, int instances) {
     HttpTransport transport = new HttpTransport(broker, settings, stopping::get);
     try {
-      vertx.deployVerticle(() -> new HttpVerticle(transport, settings.host(), listenPort, httpServers),
+      vertx.deployVerticle(() -> new HttpVerticle(transport, settings.host(), listenPort, httpServers, settings.maxWebSocketMessageSize()),
               new DeploymentOptions().setInstances(instances))
           .await(30, TimeUnit.SECONDS);
     } catch (Exception failed) {
@@ -151,9 +151,11 @@ public final class SwitchboardServer {
     private final String host;
     private final int port;
     private final List<HttpServer> servers;
+    private final int maxWebSocketMessageSize;
 
-    HttpVerticle(HttpTransport transport, String host, int port, List<HttpServer> servers) {
+    HttpVerticle(HttpTransport transport, String host, int port, List<HttpServer> servers, int maxWebSocketMessageSize) {
       this.transport = transport;
+      this.maxWebSocketMessageSize = maxWebSocketMessageSize;
       this.host = host;
       this.port = port;
       this.servers = servers;
@@ -165,7 +167,9 @@ public final class SwitchboardServer {
           .setHost(host)
           .setPort(port)
           .setTcpNoDelay(true)
-          .setCompressionSupported(false);
+          .setCompressionSupported(false)
+          .setMaxWebSocketMessageSize(maxWebSocketMessageSize)
+          .setMaxWebSocketFrameSize(maxWebSocketMessageSize);
       vertx.createHttpServer(options)
           .requestHandler(transport.router(vertx))
           .invalidRequestHandler(HttpTransport::invalidRequest)

@@ -21,6 +21,7 @@ import java.time.Duration;
  * @param outboundBuffer bytes a connection may have waiting to be sent before it counts as a
  *     slow consumer and is closed (at least twice the largest message, whatever is configured)
  * @param corsOrigins origins browsers may call from ({@code *} for any); empty: no CORS headers
+ * @param wsPingInterval how often WebSocket peers are pinged; one without a pong by the next ping is closed
  */
 public record Settings(
     String host,
@@ -35,10 +36,16 @@ public record Settings(
     Duration sseHeartbeat,
     Duration sseRetry,
     int outboundBuffer,
-    java.util.List<String> corsOrigins) {
+    java.util.List<String> corsOrigins,
+    Duration wsPingInterval) {
 
   public Settings {
     corsOrigins = java.util.List.copyOf(corsOrigins);
+  }
+
+  /** The largest WebSocket message accepted: a publish frame with the largest data, JSON-escaped. */
+  public int maxWebSocketMessageSize() {
+    return (int) Math.min(Integer.MAX_VALUE, 2L * maxMessageSize + 64 * 1024);
   }
 
   /** The outbound buffer in force: the setting, but never less than two of the largest messages. */
@@ -52,30 +59,34 @@ public record Settings(
   }
 
   public Settings withPort(int newPort) {
-    return new Settings(host, newPort, dataDir, engine, maxMessageSize, retention, idempotencyWindow, idempotencyMaxKeys, shutdownTimeout, sseHeartbeat, sseRetry, outboundBuffer, corsOrigins);
+    return new Settings(host, newPort, dataDir, engine, maxMessageSize, retention, idempotencyWindow, idempotencyMaxKeys, shutdownTimeout, sseHeartbeat, sseRetry, outboundBuffer, corsOrigins, wsPingInterval);
   }
 
   public Settings withRetention(RetentionRules newRetention) {
-    return new Settings(host, port, dataDir, engine, maxMessageSize, newRetention, idempotencyWindow, idempotencyMaxKeys, shutdownTimeout, sseHeartbeat, sseRetry, outboundBuffer, corsOrigins);
+    return new Settings(host, port, dataDir, engine, maxMessageSize, newRetention, idempotencyWindow, idempotencyMaxKeys, shutdownTimeout, sseHeartbeat, sseRetry, outboundBuffer, corsOrigins, wsPingInterval);
   }
 
   public Settings withMaxMessageSize(int newMaxMessageSize) {
-    return new Settings(host, port, dataDir, engine, newMaxMessageSize, retention, idempotencyWindow, idempotencyMaxKeys, shutdownTimeout, sseHeartbeat, sseRetry, outboundBuffer, corsOrigins);
+    return new Settings(host, port, dataDir, engine, newMaxMessageSize, retention, idempotencyWindow, idempotencyMaxKeys, shutdownTimeout, sseHeartbeat, sseRetry, outboundBuffer, corsOrigins, wsPingInterval);
   }
 
   public Settings withShutdownTimeout(Duration newShutdownTimeout) {
-    return new Settings(host, port, dataDir, engine, maxMessageSize, retention, idempotencyWindow, idempotencyMaxKeys, newShutdownTimeout, sseHeartbeat, sseRetry, outboundBuffer, corsOrigins);
+    return new Settings(host, port, dataDir, engine, maxMessageSize, retention, idempotencyWindow, idempotencyMaxKeys, newShutdownTimeout, sseHeartbeat, sseRetry, outboundBuffer, corsOrigins, wsPingInterval);
   }
 
   public Settings withSseHeartbeat(Duration newSseHeartbeat) {
-    return new Settings(host, port, dataDir, engine, maxMessageSize, retention, idempotencyWindow, idempotencyMaxKeys, shutdownTimeout, newSseHeartbeat, sseRetry, outboundBuffer, corsOrigins);
+    return new Settings(host, port, dataDir, engine, maxMessageSize, retention, idempotencyWindow, idempotencyMaxKeys, shutdownTimeout, newSseHeartbeat, sseRetry, outboundBuffer, corsOrigins, wsPingInterval);
   }
 
   public Settings withOutboundBuffer(int newOutboundBuffer) {
-    return new Settings(host, port, dataDir, engine, maxMessageSize, retention, idempotencyWindow, idempotencyMaxKeys, shutdownTimeout, sseHeartbeat, sseRetry, newOutboundBuffer, corsOrigins);
+    return new Settings(host, port, dataDir, engine, maxMessageSize, retention, idempotencyWindow, idempotencyMaxKeys, shutdownTimeout, sseHeartbeat, sseRetry, newOutboundBuffer, corsOrigins, wsPingInterval);
   }
 
   public Settings withCorsOrigins(java.util.List<String> newCorsOrigins) {
-    return new Settings(host, port, dataDir, engine, maxMessageSize, retention, idempotencyWindow, idempotencyMaxKeys, shutdownTimeout, sseHeartbeat, sseRetry, outboundBuffer, newCorsOrigins);
+    return new Settings(host, port, dataDir, engine, maxMessageSize, retention, idempotencyWindow, idempotencyMaxKeys, shutdownTimeout, sseHeartbeat, sseRetry, outboundBuffer, newCorsOrigins, wsPingInterval);
+  }
+
+  public Settings withWsPingInterval(Duration newWsPingInterval) {
+    return new Settings(host, port, dataDir, engine, maxMessageSize, retention, idempotencyWindow, idempotencyMaxKeys, shutdownTimeout, sseHeartbeat, sseRetry, outboundBuffer, corsOrigins, newWsPingInterval);
   }
 }

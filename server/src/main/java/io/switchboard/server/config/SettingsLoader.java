@@ -51,6 +51,7 @@ public final class SettingsLoader {
   public static final String SSE_RETRY = "sse.retry";
   public static final String OUTBOUND_BUFFER = "outbound-buffer";
   public static final String CORS_ORIGINS = "cors.origins";
+  public static final String WS_PING_INTERVAL = "ws.ping-interval";
 
   /** Scalar settings and their defaults, in the order the documentation lists them. */
   static final Map<String, String> DEFAULTS = defaults();
@@ -113,8 +114,9 @@ public final class SettingsLoader {
     Duration sseRetry = value(SSE_RETRY, text -> ValueParsers.duration(text, Duration.ofMillis(100), Duration.ofMinutes(10)));
     int outboundBuffer = value(OUTBOUND_BUFFER, text -> (int) ValueParsers.size(text, 4 * 1024, 1L << 30));
     List<String> corsOrigins = value(CORS_ORIGINS, SettingsLoader::origins);
+    Duration wsPingInterval = value(WS_PING_INTERVAL, text -> ValueParsers.duration(text, Duration.ofSeconds(1), Duration.ofMinutes(10)));
     return new Settings(host, port, dataDir, engine, maxMessageSize, retention, idempotencyWindow, idempotencyMaxKeys, shutdownTimeout,
-        sseHeartbeat, sseRetry, outboundBuffer, corsOrigins);
+        sseHeartbeat, sseRetry, outboundBuffer, corsOrigins, wsPingInterval);
   }
 
   private <T> T value(String setting, Function<String, T> parser) {
@@ -317,6 +319,7 @@ public final class SettingsLoader {
     defaults.put(SSE_RETRY, "2s");
     defaults.put(OUTBOUND_BUFFER, "1MiB");
     defaults.put(CORS_ORIGINS, "");
+    defaults.put(WS_PING_INTERVAL, "20s");
     return java.util.Collections.unmodifiableMap(defaults);
   }
 }

@@ -3,6 +3,7 @@ package io.switchboard.server.http;
 import io.netty.handler.codec.TooLongFrameException;
 import io.switchboard.core.broker.Broker;
 import io.switchboard.server.config.Settings;
+import io.switchboard.server.ws.WsHandler;
 import io.vertx.ext.web.handler.CorsHandler;
 import java.time.Clock;
 import java.util.Set;
@@ -30,6 +31,7 @@ public final class HttpTransport {
       Pattern.compile("/v1/channels/[^/]+/?"), List.of(HttpMethod.GET),
       Pattern.compile("/v1/channels/?"), List.of(HttpMethod.GET),
       Pattern.compile("/v1/subscribe/?"), List.of(HttpMethod.GET),
+      Pattern.compile("/v1/ws/?"), List.of(HttpMethod.GET),
       Pattern.compile("/health/(live|ready)/?"), List.of(HttpMethod.GET));
 
   private final Broker broker;
@@ -54,6 +56,7 @@ public final class HttpTransport {
         settings.sseRetry().toMillis(), settings.sseHeartbeat().toMillis());
     ChannelHandlers channels = new ChannelHandlers(broker, streams);
     SubscribeHandlers subscribe = new SubscribeHandlers(broker, streams, clock);
+    WsHandler webSockets = new WsHandler(vertx, broker, settings.effectiveOutboundBuffer(), settings.wsPingInterval().toMillis());
     Router router = Router.router(vertx);
     if (!settings.corsOrigins().isEmpty()) {
       router.route().handler(cors(settings.corsOrigins()));
@@ -66,6 +69,7 @@ public final class HttpTransport {
     router.get("/v1/channels/:channel").handler(channels::describe);
     router.get("/v1/channels").handler(channels::list);
     router.get("/v1/subscribe").handler(subscribe::subscribe);
+    router.get("/v1/ws").handler(ctx -> webSockets.upgrade(ctx, (status, detail) -> Problems.send(ctx.response(), status, detail)));
     router.get("/health/live").handler(ctx -> Answers.json(ctx, 200, JsonBodies.status("live")));
     router.get("/health/ready").handler(this::ready);
     router.route().failureHandler(this::onFailure);

@@ -234,7 +234,8 @@ class SettingsLoaderTest {
           Duration.ofSeconds(5),
           Duration.ofMillis(500),
           2 * 1024 * 1024,
-          List.of("https://app.example.com", "http://localhost:3000")));
+          List.of("https://app.example.com", "http://localhost:3000"),
+          Duration.ofSeconds(20)));
     }
 
     @Test

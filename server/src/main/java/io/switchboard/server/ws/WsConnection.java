@@ -1,0 +1,319 @@
+package io.switchboard.server.ws;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.switchboard.core.InvalidInputException;
+import io.switchboard.core.MessageTooLargeException;
+import io.switchboard.core.broker.Broker;
+import io.switchboard.core.broker.Subscription;
+import io.switchboard.core.broker.SubscriptionListener;
+import io.switchboard.core.broker.SubscriptionStart;
+import io.switchboard.core.channel.ChannelName;
+import io.switchboard.core.channel.ChannelPattern;
+import io.switchboard.core.cursor.Cursor;
+import io.switchboard.core.cursor.StreamCursor;
+import io.switchboard.core.engine.EngineException;
+import io.switchboard.core.engine.IdempotencyConflictException;
+import io.switchboard.core.message.Delivery;
+import io.switchboard.core.message.Publication;
+import io.vertx.core.Context;
+import io.vertx.core.http.ServerWebSocket;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One {@code /v1/ws} connection: the JSON frame protocol, many subscriptions, publishes with
+ * acknowledgements.
+ *
+ * <p>Every client frame gets an answer or a delivery; a frame that is not valid gets an
+ * {@code error} frame with its {@code ref} and a status, and the connection stays open.
+ *
+ * <p>Outgoing frames take the same path as event streams: deliveries are encoded once per message
+ * for every WebSocket subscriber ({@link WsFrames#MESSAGE}), put in an outbox on the engine's
+ * thread and written on the connection's event loop. More than {@code maxBufferedBytes} waiting
+ * closes the connection with {@value #SLOW_CONSUMER} and a reason; the client resumes each
+ * subscription with {@code after}.
+ *
+ * <p>Threads: client frames, pings and the close run on the event loop, which alone touches
+ * {@link #subscriptions}; subscription callbacks arrive on engine threads and only enqueue.
+ */
+final class WsConnection {
+  private static final Logger log = LoggerFactory.getLogger(WsConnection.class);
+
+  /** Close code for a connection that fell too far behind (private-use range of RFC 6455). */
+  static final short SLOW_CONSUMER = 4001;
+  /** Close code for a peer that did not answer a ping in time. */
+  static final short NO_PONG = 4002;
+  static final short GOING_AWAY = 1001;
+  static final int MAX_SUBSCRIPTIONS = 1_000;
+
+  private final ServerWebSocket socket;
+  private final Context context;
+  private final Broker broker;
+  private final int maxBufferedBytes;
+  private final Consumer<WsConnection> onClose;
+  private final Map<String, Subscription> subscriptions = new HashMap<>();
+  private final Queue<String> outbox = new ConcurrentLinkedQueue<>();
+  private final AtomicLong outboxBytes = new AtomicLong();
+  private final AtomicBoolean drainScheduled = new AtomicBoolean();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private boolean pongSincePing = true;
+
+  WsConnection(ServerWebSocket socket, Context context, Broker broker, int maxBufferedBytes, Consumer<WsConnection> onClose) {
+    this.socket = socket;
+    this.context = context;
+    this.broker = broker;
+    this.maxBufferedBytes = maxBufferedBytes;
+    this.onClose = onClose;
+    socket.setWriteQueueMaxSize(maxBufferedBytes);
+    socket.textMessageHandler(this::onText);
+    socket.binaryMessageHandler(binary -> send(WsFrames.error(Optional.empty(), 400, "send JSON in text frames, not binary frames")));
+    socket.pongHandler(pong -> pongSincePing = true);
+    socket.closeHandler(ignored -> release());
+    socket.exceptionHandler(failure -> log.debug("WebSocket failed: {}", failure.toString()));
+  }
+
+  /** Sends a ping, or closes the connection if the last ping got no pong; runs on the event loop. */
+  void ping() {
+    if (closed.get()) {
+      return;
+    }
+    if (!pongSincePing) {
+      close(NO_PONG, "no pong to the last ping: the peer is presumed gone");
+      return;
+    }
+    pongSincePing = false;
+    socket.writePing(io.vertx.core.buffer.Buffer.buffer("sb"));
+  }
+
+  /** Closes for a server shutdown; runs on the event loop. */
+  void shutdown() {
+    close(GOING_AWAY, "the server is shutting down; reconnect and subscribe with after to resume");
+  }
+
+  private void onText(String text) {
+    ClientFrame frame;
+    try {
+      frame = ClientFrame.parse(text);
+    } catch (InvalidInputException invalid) {
+      send(WsFrames.error(Optional.empty(), 400, invalid.getMessage()));
+      return;
+    }
+    try {
+      switch (frame.op()) {
+        case "subscribe" -> subscribe(frame);
+        case "unsubscribe" -> unsubscribe(frame);
+        case "publish" -> publish(frame);
+        case "ping" -> send(WsFrames.pong(frame.ref()));
+        case "" -> throw new InvalidInputException("the frame has no \"op\"; use subscribe, unsubscribe, publish or ping");
+        default -> throw new InvalidInputException("unknown op " + InvalidInputException.quote(frame.op())
+            + "; use subscribe, unsubscribe, publish or ping");
+      }
+    } catch (InvalidInputException invalid) {
+      send(WsFrames.error(frame.ref(), 400, invalid.getMessage()));
+    } catch (MessageTooLargeException tooLarge) {
+      send(WsFrames.error(frame.ref(), 413, tooLarge.getMessage()));
+    }
+  }
+
+  private void subscribe(ClientFrame frame) {
+    String channel = frame.requiredText("channel");
+    ChannelPattern pattern = ChannelPattern.of(channel);
+    if (subscriptions.containsKey(channel)) {
+      send(WsFrames.error(frame.ref(), 409, "already subscribed to " + channel + "; unsubscribe first to start again"));
+      return;
+    }
+    if (subscriptions.size() >= MAX_SUBSCRIPTIONS) {
+      send(WsFrames.error(frame.ref(), 429, "at most " + MAX_SUBSCRIPTIONS + " subscriptions per connection"));
+      return;
+    }
+    SubscriptionStart start = startOf(frame, pattern);
+    Subscription subscription = broker.subscribe(java.util.List.of(pattern), start, WsHandler.TRANSPORT, new Listener(channel));
+    subscriptions.put(channel, subscription);
+    frame.ref().ifPresent(ref -> send(WsFrames.ack(frame.ref(), Optional.empty())));
+  }
+
+  /**
+   * {@code after} is a message id for a channel, and for a pattern either a stream cursor (as
+   * {@code /v1/subscribe} issues) or an object of channel to message id, with an optional
+   * {@code since} (epoch milliseconds) for channels the object does not name.
+   */
+  private static SubscriptionStart startOf(ClientFrame frame, ChannelPattern pattern) {
+    Optional<JsonNode> after = frame.field("after");
+    Optional<String> from = frame.optionalText("from");
+    if (after.isPresent() && from.isPresent()) {
+      throw new InvalidInputException("give either after or from, not both");
+    }
+    if (after.isEmpty()) {
+      return switch (from.orElse("latest")) {
+        case "earliest" -> SubscriptionStart.earliest();
+        case "latest" -> SubscriptionStart.latest();
+        default -> throw new InvalidInputException("\"from\" must be earliest or latest");
+      };
+    }
+    JsonNode position = after.get();
+    if (!pattern.hasWildcards()) {
+      if (!position.isTextual()) {
+        throw new InvalidInputException("\"after\" of a channel must be a message id (a string)");
+      }
+      ChannelName channel = ChannelName.of(pattern.value());
+      return SubscriptionStart.after(channel, Cursor.parse(position.asText(), channel));
+    }
+    if (position.isTextual()) {
+      return SubscriptionStart.resume(StreamCursor.parse(position.asText()));
+    }
+    if (!position.isObject() || position.size() > StreamCursor.MAX_CHANNELS) {
+      throw new InvalidInputException("\"after\" of a pattern must be a stream cursor or an object of at most "
+          + StreamCursor.MAX_CHANNELS + " channels to message ids");
+    }
+    Map<ChannelName, Cursor> positions = new HashMap<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = position.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> entry = it.next();
+      ChannelName channel = ChannelName.of(entry.getKey());
+      if (!entry.getValue().isTextual()) {
+        throw new InvalidInputException("\"after\"." + channel + " must be a message id (a string)");
+      }
+      positions.put(channel, Cursor.parse(entry.getValue().asText(), channel));
+    }
+    long since = SubscriptionStart.NOW;
+    Optional<JsonNode> sinceField = frame.field("since");
+    if (sinceField.isPresent()) {
+      if (!sinceField.get().canConvertToExactIntegral() || sinceField.get().asLong() < 0) {
+        throw new InvalidInputException("\"since\" must be a time in epoch milliseconds");
+      }
+      since = sinceField.get().asLong();
+    }
+    return new SubscriptionStart(positions, since);
+  }
+
+  private void unsubscribe(ClientFrame frame) {
+    String channel = frame.requiredText("channel");
+    Subscription subscription = subscriptions.remove(channel);
+    if (subscription == null) {
+      send(WsFrames.error(frame.ref(), 404, "not subscribed to " + InvalidInputException.quote(channel)));
+      return;
+    }
+    subscription.close();
+    frame.ref().ifPresent(ref -> send(WsFrames.ack(frame.ref(), Optional.empty())));
+  }
+
+  private void publish(ClientFrame frame) {
+    ChannelName channel = ChannelName.of(frame.requiredText("channel"));
+    Publication publication = new Publication(frame.requiredText("data"), frame.optionalText("event"), frame.optionalText("idempotencyKey"));
+    Optional<String> ref = frame.ref();
+    broker.publish(channel, publication).whenComplete((appended, failure) -> {
+      String answer = failure == null ? WsFrames.ack(ref, Optional.of(appended.message().id())) : publishError(ref, failure);
+      context.runOnContext(ignored -> send(answer));
+    });
+  }
+
+  private static String publishError(Optional<String> ref, Throwable failure) {
+    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    if (cause instanceof InvalidInputException invalid) {
+      return WsFrames.error(ref, 400, invalid.getMessage());
+    }
+    if (cause instanceof IdempotencyConflictException conflict) {
+      return WsFrames.error(ref, 422, conflict.getMessage());
+    }
+    if (cause instanceof EngineException) {
+      return WsFrames.error(ref, 503, "the storage engine cannot store this message now; retry later");
+    }
+    log.error("publish over WebSocket failed", cause);
+    return WsFrames.error(ref, 500, "the server failed to handle this publish; it has been logged");
+  }
+
+  /** Writes a frame now; runs on the event loop. */
+  private void send(String frame) {
+    if (!closed.get()) {
+      socket.writeTextMessage(frame);
+    }
+  }
+
+  /** Queues a frame from any thread; the event loop writes it. */
+  private void enqueue(String frame) {
+    if (closed.get()) {
+      return;
+    }
+    outbox.add(frame);
+    if (outboxBytes.addAndGet(frame.length()) > maxBufferedBytes) {
+      context.runOnContext(ignored -> close(SLOW_CONSUMER, "slow consumer: more than " + maxBufferedBytes
+          + " bytes waited to be sent; reconnect and subscribe with after to resume"));
+      return;
+    }
+    if (drainScheduled.compareAndSet(false, true)) {
+      context.runOnContext(ignored -> drain());
+    }
+  }
+
+  private void drain() {
+    drainScheduled.set(false);
+    for (String frame = outbox.poll(); frame != null; frame = outbox.poll()) {
+      outboxBytes.addAndGet(-frame.length());
+      send(frame);
+    }
+    if (socket.writeQueueFull()) {
+      close(SLOW_CONSUMER, "slow consumer: more than " + maxBufferedBytes
+          + " bytes waited to be sent; reconnect and subscribe with after to resume");
+    }
+  }
+
+  private void close(short code, String reason) {
+    if (closed.get()) {
+      return;
+    }
+    release();
+    socket.close(code, reason);
+  }
+
+  /** Ends every subscription and forgets the connection, once. */
+  private void release() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    subscriptions.values().forEach(Subscription::close);
+    subscriptions.clear();
+    outbox.clear();
+    onClose.accept(this);
+  }
+
+  /** Feeds one subscription of this connection into its outbox. */
+  private final class Listener implements SubscriptionListener {
+    private final String channel;
+
+    Listener(String channel) {
+      this.channel = channel;
+    }
+
+    @Override
+    public void onMessage(Delivery delivery) {
+      enqueue(delivery.encoded(WsFrames.MESSAGE));
+    }
+
+    @Override
+    public void onTruncated(ChannelName truncatedChannel, Cursor earliest) {
+      enqueue(WsFrames.truncated(truncatedChannel, earliest));
+    }
+
+    @Override
+    public void onClosed(End why) {
+      context.runOnContext(ignored -> {
+        if (why == End.SERVER_SHUTDOWN) {
+          shutdown();
+        } else {
+          subscriptions.remove(channel);
+          send(WsFrames.error(Optional.empty(), 503, "the subscription to " + channel
+              + " ended: the storage engine failed; subscribe again with after to resume"));
+        }
+      });
+    }
+  }
+}

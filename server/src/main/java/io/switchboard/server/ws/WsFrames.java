@@ -1,0 +1,98 @@
+package io.switchboard.server.ws;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.switchboard.core.channel.ChannelName;
+import io.switchboard.core.cursor.Cursor;
+import io.switchboard.core.message.Message;
+import io.switchboard.core.message.WireFormat;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.util.Optional;
+
+/** The JSON frames the server sends on {@code /v1/ws}, written with Jackson's streaming generator. */
+final class WsFrames {
+  private static final JsonFactory JSON = new JsonFactory();
+
+  /** {@code {"op":"message",...}}: the same text for every WebSocket subscriber of a message. */
+  static final WireFormat<String> MESSAGE = new WireFormat<>() {
+    @Override
+    public int slot() {
+      return 2;
+    }
+
+    @Override
+    public String encode(Message message) {
+      return write(json -> {
+        json.writeStringField("op", "message");
+        json.writeStringField("channel", message.channel().value());
+        json.writeStringField("id", message.id().encode());
+        json.writeNumberField("time", message.time());
+        json.writeStringField("data", message.data());
+        if (message.event().isPresent()) {
+          json.writeStringField("event", message.event().get());
+        }
+      });
+    }
+  };
+
+  private WsFrames() {}
+
+  @FunctionalInterface
+  private interface Fields {
+    void write(JsonGenerator json) throws IOException;
+  }
+
+  static String ack(Optional<String> ref, Optional<Cursor> id) {
+    return write(json -> {
+      json.writeStringField("op", "ack");
+      writeRef(json, ref);
+      if (id.isPresent()) {
+        json.writeStringField("id", id.get().encode());
+      }
+    });
+  }
+
+  static String error(Optional<String> ref, int status, String detail) {
+    return write(json -> {
+      json.writeStringField("op", "error");
+      writeRef(json, ref);
+      json.writeNumberField("status", status);
+      json.writeStringField("detail", detail);
+    });
+  }
+
+  static String pong(Optional<String> ref) {
+    return write(json -> {
+      json.writeStringField("op", "pong");
+      writeRef(json, ref);
+    });
+  }
+
+  static String truncated(ChannelName channel, Cursor earliest) {
+    return write(json -> {
+      json.writeStringField("op", "truncated");
+      json.writeStringField("channel", channel.value());
+      json.writeStringField("earliest", earliest.encode());
+    });
+  }
+
+  private static void writeRef(JsonGenerator json, Optional<String> ref) throws IOException {
+    if (ref.isPresent()) {
+      json.writeStringField("ref", ref.get());
+    }
+  }
+
+  private static String write(Fields fields) {
+    StringWriter text = new StringWriter(128);
+    try (JsonGenerator json = JSON.createGenerator(text)) {
+      json.writeStartObject();
+      fields.write(json);
+      json.writeEndObject();
+    } catch (IOException impossible) {
+      throw new UncheckedIOException("writing JSON to memory failed", impossible);
+    }
+    return text.toString();
+  }
+}

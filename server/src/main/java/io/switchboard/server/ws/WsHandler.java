@@ -1,0 +1,40 @@
+package io.switchboard.server.ws;
+
+import io.switchboard.core.broker.Broker;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
+
+/**
+ * {@code GET /v1/ws}: upgrades to the WebSocket protocol of the API. One instance per event
+ * loop; it pings the connections on its event loop so that dead peers are found and released.
+ */
+public final class WsHandler {
+  static final String TRANSPORT = "ws";
+
+  private final Broker broker;
+  private final int maxBufferedBytes;
+  private final Set<WsConnection> open = ConcurrentHashMap.newKeySet();
+
+  public WsHandler(Vertx vertx, Broker broker, int maxBufferedBytes, long pingMillis) {
+    this.broker = broker;
+    this.maxBufferedBytes = maxBufferedBytes;
+    vertx.setPeriodic(pingMillis, id -> open.forEach(WsConnection::ping));
+  }
+
+  /**
+   * @param refuse answers a request that is not a WebSocket upgrade (status, detail)
+   */
+  public void upgrade(RoutingContext ctx, BiConsumer<Integer, String> refuse) {
+    if (!ctx.request().canUpgradeToWebSocket()) {
+      ctx.response().putHeader("Upgrade", "websocket");
+      refuse.accept(426, "GET /v1/ws is a WebSocket endpoint: connect with a WebSocket client");
+      return;
+    }
+    Context context = Vertx.currentContext();
+    ctx.request().toWebSocket().onSuccess(socket -> open.add(new WsConnection(socket, context, broker, maxBufferedBytes, open::remove)));
+  }
+}
