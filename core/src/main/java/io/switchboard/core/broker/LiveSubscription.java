@@ -67,8 +67,11 @@ final class LiveSubscription implements Subscription {
     boolean initial;
     /** Deliver only messages stored at or after this time (channels first met through {@code since}). */
     long deliverFrom;
-    /** Read from the oldest retained message rather than after {@code position}. */
-    boolean fromEarliest;
+    /**
+     * Met through {@code since} rather than a position: until its first history answer, a
+     * truncation is news only if messages at or after {@code since} may have been dropped.
+     */
+    boolean metThroughSince;
     final ArrayDeque<Message> buffered = new ArrayDeque<>();
     boolean overflowed;
 
@@ -116,7 +119,7 @@ final class LiveSubscription implements Subscription {
           if (!pattern.hasWildcards()) {
             ChannelName channel = ChannelName.of(pattern.value());
             if (!tracks.containsKey(channel)) {
-              tracks.put(channel, sinceTrack());
+              tracks.put(channel, sinceTrack(channel));
               toCatchUp.add(channel);
             }
           }
@@ -163,7 +166,7 @@ final class LiveSubscription implements Subscription {
           tracks.put(channel, track);
         } else {
           // A channel met for the first time: its history since the start may hold more.
-          track = sinceTrack();
+          track = sinceTrack(channel);
           tracks.put(channel, track);
           buffer(track, message);
           read = true;
@@ -186,10 +189,10 @@ final class LiveSubscription implements Subscription {
     }
   }
 
-  private Track sinceTrack() {
-    Track track = new Track(null);
+  private Track sinceTrack(ChannelName channel) {
+    Track track = new Track(Cursor.start(channel, Cursor.ANY_EPOCH));
     track.catchingUp = true;
-    track.fromEarliest = true;
+    track.metThroughSince = true;
     track.deliverFrom = start.otherChannelsSince();
     return track;
   }
@@ -206,7 +209,7 @@ final class LiveSubscription implements Subscription {
         if (closed || track == null) {
           return;
         }
-        from = track.fromEarliest ? StartPosition.earliest() : StartPosition.after(track.position);
+        from = StartPosition.after(track.position);
       }
       CompletableFuture<ReadResult> read = engine.read(channel, from, HISTORY_BATCH).toCompletableFuture();
       if (!read.isDone()) {
@@ -239,10 +242,10 @@ final class LiveSubscription implements Subscription {
       if (closed || track == null) {
         return false;
       }
-      if (result.truncation().isPresent() && !track.fromEarliest) {
+      if (result.truncation().isPresent() && isNews(track, result)) {
         listener.onTruncated(channel, result.truncation().get());
       }
-      track.fromEarliest = false;
+      track.metThroughSince = false;
       for (Message message : result.messages()) {
         if (track.position == null || !isRepeat(track.position, message)) {
           deliver(track, new Delivery(message));
@@ -330,7 +333,7 @@ final class LiveSubscription implements Subscription {
       }
       for (ChannelInfo info : page.channels()) {
         if (matches(info.name()) && !tracks.containsKey(info.name())) {
-          Track track = sinceTrack();
+          Track track = sinceTrack(info.name());
           if (initialReads > 0) {
             track.initial = true;
             initialReads++;
@@ -341,6 +344,22 @@ final class LiveSubscription implements Subscription {
       }
     }
     return found;
+  }
+
+  /**
+   * Whether a truncation tells the subscriber something. For a channel met through {@code since}
+   * it does only when the dropped messages may be at or after {@code since}: they are older than
+   * the oldest retained one, so not when that one is older than {@code since} (and never when
+   * {@code since} is 0: "everything retained" was asked for).
+   */
+  private static boolean isNews(Track track, ReadResult result) {
+    if (!track.metThroughSince) {
+      return true;
+    }
+    if (track.deliverFrom == 0) {
+      return false;
+    }
+    return result.messages().isEmpty() || result.messages().get(0).time() >= track.deliverFrom;
   }
 
   private void deliver(Track track, Delivery delivery) {
