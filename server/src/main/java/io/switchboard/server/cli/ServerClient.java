@@ -45,6 +45,15 @@ final class ServerClient {
     }
   }
 
+  URI uri(String pathAndQuery) {
+    return URI.create(base + pathAndQuery);
+  }
+
+  URI webSocketUri(String path) {
+    String scheme = base.getScheme().equals("https") ? "wss" : "ws";
+    return URI.create(scheme + "://" + base.getRawAuthority() + path);
+  }
+
   static String segment(String text) {
     return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
   }
