@@ -59,7 +59,7 @@ class OpenApiDocumentTest {
         checked.add(method + " " + path.getKey());
       }
     }
-    assertThat(checked).hasSize(METHODS.size() * 5);
+    assertThat(checked).hasSize(METHODS.size() * 7);
   }
 
   private static int send(String method, String path) throws Exception {
