@@ -100,12 +100,18 @@ final class LiveSubscription implements Subscription {
     return transport;
   }
 
-  /** Registers for live appends, then catches up every channel it knows a position for. */
+  /**
+   * Sets up the tracks of the start, registers for live appends, then catches up. Registration
+   * comes after the tracks exist (a live append must find its channel's track, not create one)
+   * and before any history read (so an append can only be in history or live, never in neither).
+   */
   void open() {
-    patterns.forEach(pattern -> index.add(pattern, this));
     List<ChannelName> toCatchUp = new ArrayList<>();
     boolean discover = start.readsOtherChannels() && patterns.stream().anyMatch(ChannelPattern::hasWildcards);
     synchronized (this) {
+      if (closed) {
+        return;
+      }
       start.positions().forEach((channel, cursor) -> {
         if (matches(channel)) {
           Track track = new Track(cursor);
@@ -129,6 +135,14 @@ final class LiveSubscription implements Subscription {
       // Discovery counts as one pending read until its last page is listed.
       initialReads = tracks.size() + (discover ? 1 : 0) + 1;
     }
+    patterns.forEach(pattern -> index.add(pattern, this));
+    synchronized (this) {
+      if (closed) {
+        // Ended (by a shutdown) while registering: close() may have unregistered before we registered.
+        patterns.forEach(pattern -> index.remove(pattern, this));
+        return;
+      }
+    }
     toCatchUp.forEach(this::readHistory);
     if (discover) {
       discoverChannels(Optional.empty());
@@ -146,6 +160,10 @@ final class LiveSubscription implements Subscription {
       closed = true;
       tracks.clear();
     }
+    unregister();
+  }
+
+  private void unregister() {
     patterns.forEach(pattern -> index.remove(pattern, this));
     onClose.accept(this);
   }
@@ -167,6 +185,10 @@ final class LiveSubscription implements Subscription {
         } else {
           // A channel met for the first time: its history since the start may hold more.
           track = sinceTrack(channel);
+          if (initialReads > 0) {
+            track.initial = true;
+            initialReads++;
+          }
           tracks.put(channel, track);
           buffer(track, message);
           read = true;
@@ -390,9 +412,12 @@ final class LiveSubscription implements Subscription {
       if (closed) {
         return;
       }
+      // Closed in the same step as the listener is told, so nothing is delivered after it.
+      closed = true;
+      tracks.clear();
       listener.onClosed(why);
     }
-    close();
+    unregister();
   }
 
   private boolean matches(ChannelName channel) {

@@ -52,7 +52,10 @@ final class SubscriptionIndex<T> {
     remove(root, pattern.value().split("\\."), 0, subscriber);
   }
 
-  /** Calls {@code action} once for each subscriber with a pattern matching {@code channel}. */
+  /**
+   * Calls {@code action} for each subscriber with a pattern matching {@code channel}: once per
+   * matching pattern, so a subscriber registered under two matching patterns is called twice.
+   */
   void forEachMatch(ChannelName channel, Consumer<T> action) {
     visit(root, channel.value().split("\\."), 0, action);
   }

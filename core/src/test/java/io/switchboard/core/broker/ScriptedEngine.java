@@ -33,7 +33,12 @@ final class ScriptedEngine implements Engine {
   /** A read the broker issued, waiting for the test to answer it. */
   record Read(ChannelName channel, StartPosition from, int limit, CompletableFuture<ReadResult> answer) {}
 
+  /** A page of the channel list the broker asked for, waiting for the test (see {@link #holdListings}). */
+  record Listing(Optional<ChannelName> after, int limit, CompletableFuture<ChannelPage> answer) {}
+
   private final Deque<Read> reads = new ArrayDeque<>();
+  private final Deque<Listing> listings = new ArrayDeque<>();
+  private boolean holdListings;
   private final List<Publication> appended = new ArrayList<>();
   private AppendListener listener;
   private long epoch = 7;
@@ -61,7 +66,12 @@ final class ScriptedEngine implements Engine {
 
   @Override
   public CompletionStage<ChannelPage> list(Optional<ChannelName> after, int limit) {
-    return CompletableFuture.completedFuture(new ChannelPage(List.of(), Optional.empty()));
+    if (!holdListings) {
+      return CompletableFuture.completedFuture(new ChannelPage(List.of(), Optional.empty()));
+    }
+    Listing listing = new Listing(after, limit, new CompletableFuture<>());
+    listings.add(listing);
+    return listing.answer();
   }
 
   @Override
@@ -94,6 +104,25 @@ final class ScriptedEngine implements Engine {
   /** Reads the broker issued that the test has not taken. */
   int unansweredReads() {
     return reads.size();
+  }
+
+  /**
+   * From now on, channel listings answer only when the test says so (by default they answer at
+   * once with no channels).
+   */
+  void holdListings() {
+    holdListings = true;
+  }
+
+  /** The oldest held listing not yet taken by the test; fails when the broker asked for none. */
+  Listing nextListing() {
+    assertThat(listings).as("listings the broker asked for").isNotEmpty();
+    return listings.removeFirst();
+  }
+
+  /** Held listings the test has not taken. */
+  int unansweredListings() {
+    return listings.size();
   }
 
   List<Publication> appended() {
