@@ -42,6 +42,7 @@ public final class SwitchboardServer {
   private final Broker broker;
   private final List<HttpServer> httpServers = new CopyOnWriteArrayList<>();
   private final AtomicBoolean stopping = new AtomicBoolean();
+  private final HttpTransport transport;
   private volatile int port;
 
   private SwitchboardServer(Settings settings, Vertx vertx, Engine engine) {
@@ -49,6 +50,7 @@ public final class SwitchboardServer {
     this.vertx = vertx;
     this.engine = engine;
     this.broker = new Broker(engine, new VertxScheduler(vertx), settings.maxMessageSize());
+    this.transport = new HttpTransport(broker, settings, stopping::get);
   }
 
   /**
@@ -92,6 +94,7 @@ public final class SwitchboardServer {
     }
     log.info("shutting down: answering held requests, waiting up to {} for requests in flight", settings.shutdownTimeout());
     broker.shutdown();
+    transport.closeWebSockets();
     long timeoutMillis = Math.max(1, settings.shutdownTimeout().toMillis());
     try {
       Future.join(httpServers.stream().map(server -> server.shutdown(timeoutMillis, TimeUnit.MILLISECONDS)).toList())
@@ -125,7 +128,6 @@ public final class SwitchboardServer {
   }
 
   private void deploy(int listenPort, int instances) {
-    HttpTransport transport = new HttpTransport(broker, settings, stopping::get);
     try {
       vertx.deployVerticle(() -> new HttpVerticle(transport, settings.host(), listenPort, httpServers, settings.maxWebSocketMessageSize()),
               new DeploymentOptions().setInstances(instances))
@@ -169,7 +171,9 @@ public final class SwitchboardServer {
           .setTcpNoDelay(true)
           .setCompressionSupported(false)
           .setMaxWebSocketMessageSize(maxWebSocketMessageSize)
-          .setMaxWebSocketFrameSize(maxWebSocketMessageSize);
+          // Frames may be larger than messages, so that an oversized message, in one frame or many,
+          // is refused by the message limit with a close code (1009) rather than a dropped socket.
+          .setMaxWebSocketFrameSize((int) Math.min(Integer.MAX_VALUE, 2L * maxWebSocketMessageSize));
       vertx.createHttpServer(options)
           .requestHandler(transport.router(vertx))
           .invalidRequestHandler(HttpTransport::invalidRequest)

@@ -33,6 +33,12 @@ import java.util.function.Consumer;
  * (a gap: a lost notification, a new incarnation of the channel) puts the track back into catching
  * up, which lets the engine report a truncation.
  *
+ * <p>Flow control: history is delivered only as fast as the listener takes it. When the listener
+ * says it {@linkplain SubscriptionListener#isBackedUp is backed up}, a catching-up track parks at
+ * the last message delivered (live messages of its channel keep waiting in its bounded buffer) and
+ * goes on when the listener calls {@link #resumeDelivery}; so a subscriber far behind costs a
+ * bounded buffer, not its whole backlog in memory.
+ *
  * <p>Threads: live appends (engine threads, possibly under a channel lock) and history answers
  * (any thread) race; all state is guarded by {@code this}, and the listener is called only while
  * holding it, which keeps calls ordered and never overlapping. The engine is never called while
@@ -65,6 +71,8 @@ final class LiveSubscription implements Subscription {
     boolean catchingUp;
     /** This track's first catch-up counts towards {@link #initialReads}. */
     boolean initial;
+    /** Catching up paused because the listener is backed up; {@link #resumeDelivery} goes on. */
+    boolean parked;
     /** Deliver only messages stored at or after this time (channels first met through {@code since}). */
     long deliverFrom;
     /**
@@ -168,6 +176,23 @@ final class LiveSubscription implements Subscription {
     onClose.accept(this);
   }
 
+  @Override
+  public void resumeDelivery() {
+    List<ChannelName> parked = new ArrayList<>();
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      tracks.forEach((channel, track) -> {
+        if (track.parked) {
+          track.parked = false;
+          parked.add(channel);
+        }
+      });
+    }
+    parked.forEach(this::readHistory);
+  }
+
   /** A live append to a channel this subscription matches. */
   void onAppended(Delivery delivery) {
     Message message = delivery.message();
@@ -231,6 +256,10 @@ final class LiveSubscription implements Subscription {
         if (closed || track == null) {
           return;
         }
+        if (listener.isBackedUp()) {
+          track.parked = true;
+          return;
+        }
         from = StartPosition.after(track.position);
       }
       CompletableFuture<ReadResult> read = engine.read(channel, from, HISTORY_BATCH).toCompletableFuture();
@@ -271,6 +300,11 @@ final class LiveSubscription implements Subscription {
       for (Message message : result.messages()) {
         if (track.position == null || !isRepeat(track.position, message)) {
           deliver(track, new Delivery(message));
+          if (listener.isBackedUp()) {
+            // The position is the last delivered message; the rest is read again on resume.
+            track.parked = true;
+            return false;
+          }
         }
       }
       track.position = result.next();
@@ -285,6 +319,10 @@ final class LiveSubscription implements Subscription {
           track.buffered.removeFirst();
         } else if (follows(track.position, next)) {
           deliver(track, new Delivery(track.buffered.removeFirst()));
+          if (listener.isBackedUp()) {
+            track.parked = true;
+            return false;
+          }
         } else {
           return true;
         }

@@ -7,6 +7,12 @@ import java.util.List;
 public interface Subscription {
   List<ChannelPattern> patterns();
 
+  /**
+   * Goes on delivering history after the listener said it was
+   * {@linkplain SubscriptionListener#isBackedUp backed up}. Any thread; does nothing if nothing waits.
+   */
+  void resumeDelivery();
+
   /** Stops delivery and releases the subscription at once. Idempotent. */
   void close();
 }

@@ -23,6 +23,17 @@ public interface SubscriptionListener {
   void onTruncated(ChannelName channel, Cursor earliest);
 
   /**
+   * Whether the subscriber has enough waiting to be sent for now. While it says so, history is
+   * not delivered; the subscriber calls {@link Subscription#resumeDelivery} once it has room.
+   * Live messages are delivered regardless: a subscriber that cannot keep up with them is a slow
+   * consumer, whose transport closes it. Called while the subscription holds its lock: must be
+   * cheap and must not block.
+   */
+  default boolean isBackedUp() {
+    return false;
+  }
+
+  /**
    * Everything the start position asked for from history has been delivered (or announced as
    * truncated); what follows is live. Called once, possibly before {@link Broker#subscribe}
    * returns. Polling transports answer here.

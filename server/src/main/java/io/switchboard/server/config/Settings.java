@@ -43,9 +43,12 @@ public record Settings(
     corsOrigins = java.util.List.copyOf(corsOrigins);
   }
 
-  /** The largest WebSocket message accepted: a publish frame with the largest data, JSON-escaped. */
+  /**
+   * The largest WebSocket message accepted: a publish frame with the largest data, JSON-escaped
+   * (up to 6 characters per byte, as in {@code \u0001}), plus room for the other fields.
+   */
   public int maxWebSocketMessageSize() {
-    return (int) Math.min(Integer.MAX_VALUE, 2L * maxMessageSize + 64 * 1024);
+    return (int) Math.min(Integer.MAX_VALUE, 6L * maxMessageSize + 64 * 1024);
   }
 
   /** The outbound buffer in force: the setting, but never less than two of the largest messages. */

@@ -1,12 +1,14 @@
 package io.switchboard.server.http;
 
 import io.netty.handler.codec.TooLongFrameException;
+import io.switchboard.core.InvalidInputException;
 import io.switchboard.core.broker.Broker;
 import io.switchboard.server.config.Settings;
 import io.switchboard.server.ws.WsHandler;
 import io.vertx.ext.web.handler.CorsHandler;
 import java.time.Clock;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -38,6 +40,7 @@ public final class HttpTransport {
   private final Settings settings;
   private final int maxMessageSize;
   private final BooleanSupplier stopping;
+  private final List<WsHandler> webSocketHandlers = new CopyOnWriteArrayList<>();
 
   /**
    * @param stopping true once a graceful shutdown has begun: new requests are then answered 503
@@ -57,6 +60,7 @@ public final class HttpTransport {
     ChannelHandlers channels = new ChannelHandlers(broker, streams);
     SubscribeHandlers subscribe = new SubscribeHandlers(broker, streams, clock);
     WsHandler webSockets = new WsHandler(vertx, broker, settings.effectiveOutboundBuffer(), settings.wsPingInterval().toMillis());
+    webSocketHandlers.add(webSockets);
     Router router = Router.router(vertx);
     if (!settings.corsOrigins().isEmpty()) {
       router.route().handler(cors(settings.corsOrigins()));
@@ -79,6 +83,11 @@ public final class HttpTransport {
     router.errorHandler(400, ctx -> Problems.send(ctx.response(), 400, "the request URL is not valid percent-encoding"));
     router.errorHandler(500, this::onFailure);
     return router;
+  }
+
+  /** Closes every WebSocket with 1001 (going away), also those without subscriptions; for shutdown. */
+  public void closeWebSockets() {
+    webSocketHandlers.forEach(WsHandler::closeAll);
   }
 
   /** Answers requests Vert.x could not even parse: over-long lines or headers, broken syntax. */
@@ -125,6 +134,12 @@ public final class HttpTransport {
   }
 
   private void onFailure(RoutingContext ctx) {
+    if (ctx.statusCode() == 403) {
+      // The CORS handler refuses an origin it was not configured for this way.
+      Problems.send(ctx.response(), 403, "requests from origin " + InvalidInputException.quote(ctx.request().getHeader("Origin"))
+          + " are not allowed; see cors.origins in docs/configuration.md");
+      return;
+    }
     if (ctx.failure() != null) {
       Answers.fail(ctx, ctx.failure());
       return;

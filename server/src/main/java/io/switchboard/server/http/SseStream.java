@@ -8,6 +8,7 @@ import io.switchboard.core.cursor.StreamCursor;
 import io.switchboard.core.message.Delivery;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerResponse;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -26,12 +27,16 @@ import org.slf4j.LoggerFactory;
  * everything waiting as one buffer: one write and one flush however many messages a burst
  * brought. The publisher never waits for a subscriber's socket.
  *
- * <p>Slow consumers: the bytes in the outbox plus those Vert.x has not yet handed to the socket
- * are bounded by {@code maxBufferedBytes}. A stream that goes over is sent a
- * {@value SseFormats#SLOW_CONSUMER} event and ended, its subscription closed at once; the client
- * reconnects with its last id and resumes from history, so nothing is lost and its backlog no
- * longer costs the server memory. If it does not even read the final event, the connection is
- * closed after {@link #ABANDON_AFTER_MILLIS}.
+ * <p>Flow control and slow consumers: Vert.x holds at most half of {@code maxBufferedBytes} for
+ * the socket; the rest waits in the outbox until the socket drains. While anything is backed up
+ * the stream tells its subscription so ({@link #isBackedUp}), which pauses history; a client far
+ * behind is therefore fed at the pace it reads. Live messages are never paused: when the outbox
+ * itself goes over {@code maxBufferedBytes}, the client is not keeping up with the channel, and the
+ * stream is sent a {@value SseFormats#SLOW_CONSUMER} event and ended, its subscription closed at
+ * once. The client reconnects with its last id and resumes from history, so nothing is lost and
+ * its backlog no longer costs the server memory. If the final event cannot even be handed to the
+ * socket within {@link #ABANDON_AFTER_MILLIS} (the client reads nothing and the socket's buffers are
+ * full), the connection is closed.
  *
  * <p>Threads: {@link #onMessage}, {@link #onTruncated} and {@link #onClosed} are called by the
  * subscription, never concurrently; everything else runs on the stream's event loop.
@@ -40,16 +45,24 @@ final class SseStream implements SubscriptionListener {
   private static final Logger log = LoggerFactory.getLogger(SseStream.class);
   static final long ABANDON_AFTER_MILLIS = 10_000;
 
+  private static final int WRITE_CHUNK = 64 * 1024;
+
   private final Context context;
   private final HttpServerResponse response;
+  private final HttpConnection connection;
   private final int maxBufferedBytes;
   private final Consumer<SseStream> onEnd;
   private final Queue<Buffer> outbox = new ConcurrentLinkedQueue<>();
   private final AtomicLong outboxBytes = new AtomicLong();
   private final AtomicBoolean drainScheduled = new AtomicBoolean();
   private final AtomicBoolean released = new AtomicBoolean();
+  /** False while Vert.x's write queue is full; set on the event loop. */
+  private volatile boolean writable = true;
+  /** The subscription was told this stream is backed up and waits for {@link Subscription#resumeDelivery}. */
+  private volatile boolean historyPaused;
   private volatile boolean ending;
   private volatile Buffer finalEvent;
+  private volatile boolean finalEventWritten;
   private Subscription subscription;
   /** Only for streams of several channels; updated by subscription callbacks, which never overlap. */
   private StreamCursor streamCursor;
@@ -58,13 +71,19 @@ final class SseStream implements SubscriptionListener {
    * @param streamCursor the position of a {@code /v1/subscribe} stream, or null for a channel's own stream
    * @param onEnd called once on the event loop when the stream has ended, for whatever reason
    */
-  SseStream(Context context, HttpServerResponse response, int maxBufferedBytes, StreamCursor streamCursor, Consumer<SseStream> onEnd) {
+  SseStream(Context context, HttpServerResponse response, HttpConnection connection, int maxBufferedBytes,
+      StreamCursor streamCursor, Consumer<SseStream> onEnd) {
     this.context = context;
     this.response = response;
+    this.connection = connection;
     this.maxBufferedBytes = maxBufferedBytes;
     this.streamCursor = streamCursor;
     this.onEnd = onEnd;
-    response.setWriteQueueMaxSize(maxBufferedBytes);
+    response.setWriteQueueMaxSize(maxBufferedBytes / 2);
+    response.drainHandler(drained -> {
+      writable = true;
+      scheduleDrain();
+    });
     response.closeHandler(closed -> end());
     response.exceptionHandler(failure -> end());
   }
@@ -104,6 +123,15 @@ final class SseStream implements SubscriptionListener {
     finish(last);
   }
 
+  @Override
+  public boolean isBackedUp() {
+    boolean backedUp = !writable || outboxBytes.get() > maxBufferedBytes / 4;
+    if (backedUp) {
+      historyPaused = true;
+    }
+    return backedUp;
+  }
+
   /** Writes a heartbeat comment; runs on the event loop. */
   void heartbeat() {
     if (!ending && !response.writeQueueFull()) {
@@ -129,25 +157,32 @@ final class SseStream implements SubscriptionListener {
     }
   }
 
+  /** Moves the outbox to the socket as far as the socket takes it; runs on the event loop. */
   private void drain() {
     drainScheduled.set(false);
-    Buffer batch = null;
-    for (Buffer event = outbox.poll(); event != null; event = outbox.poll()) {
-      outboxBytes.addAndGet(-event.length());
-      if (!response.ended() && !response.closed()) {
-        batch = batch == null ? Buffer.buffer(event.length() * 2).appendBuffer(event) : batch.appendBuffer(event);
-      }
+    if (response.ended() || response.closed()) {
+      outbox.clear();
+      return;
     }
-    if (batch != null && !response.ended() && !response.closed()) {
-      response.write(batch);
-      if (response.writeQueueFull() && finalEvent == null) {
-        slowConsumer();
-        return;
+    while (writable && !outbox.isEmpty()) {
+      Buffer chunk = Buffer.buffer(WRITE_CHUNK);
+      for (Buffer event = outbox.peek(); event != null && (chunk.length() == 0 || chunk.length() + event.length() <= WRITE_CHUNK); event = outbox.peek()) {
+        outbox.poll();
+        outboxBytes.addAndGet(-event.length());
+        chunk.appendBuffer(event);
       }
+      response.write(chunk);
+      writable = !response.writeQueueFull();
     }
-    if (finalEvent != null && !response.ended() && !response.closed()) {
-      response.end(finalEvent);
+    if (finalEvent != null && outbox.isEmpty()) {
+      response.end(finalEvent).onComplete(written -> finalEventWritten = true);
       end();
+      return;
+    }
+    Subscription feeding = subscription;
+    if (historyPaused && writable && outbox.isEmpty() && feeding != null) {
+      historyPaused = false;
+      feeding.resumeDelivery();
     }
   }
 
@@ -157,15 +192,12 @@ final class SseStream implements SubscriptionListener {
     outboxBytes.set(0);
     finish(SseFormats.serverEvent(SseFormats.SLOW_CONSUMER, "{\"detail\":\"this stream fell more than "
         + maxBufferedBytes + " bytes behind and was closed; reconnect with your last id to resume from history\"}"));
-    context.runOnContext(ignored -> {
-      if (!response.closed()) {
-        context.owner().setTimer(ABANDON_AFTER_MILLIS, id -> {
-          if (!response.closed()) {
-            response.reset();
-          }
-        });
+    context.runOnContext(ignored -> context.owner().setTimer(ABANDON_AFTER_MILLIS, id -> {
+      if (!finalEventWritten) {
+        // The client reads nothing: what it has not taken is dropped with the connection.
+        connection.close();
       }
-    });
+    }));
   }
 
   /** Sends {@code last} after what is queued, then ends the response and the subscription. */
@@ -179,6 +211,7 @@ final class SseStream implements SubscriptionListener {
     if (feeding != null) {
       feeding.close();
     }
+    // Whatever is queued goes first, as the socket takes it, then the final event.
     context.runOnContext(ignored -> drain());
   }
 

@@ -127,7 +127,7 @@ final class StreamHandlers {
         .putHeader("X-Accel-Buffering", "no");
     response.write(SseFormats.opening(retryMillis));
     Context context = Vertx.currentContext();
-    SseStream stream = new SseStream(context, response, maxBufferedBytes, streamCursor, open::remove);
+    SseStream stream = new SseStream(context, response, ctx.request().connection(), maxBufferedBytes, streamCursor, open::remove);
     open.add(stream);
     Subscription subscription = broker.subscribe(patterns, start, TRANSPORT, stream);
     stream.attach(subscription);

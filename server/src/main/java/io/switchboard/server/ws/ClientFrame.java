@@ -2,6 +2,7 @@ package io.switchboard.server.ws;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.switchboard.core.InvalidInputException;
@@ -19,6 +20,8 @@ final class ClientFrame {
 
   static {
     JSON.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(16).build());
+    // One frame, one JSON value: '{"op":"ping"} {"op":"publish"}' is an error, not a ping.
+    JSON.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
   }
 
   private final JsonNode node;

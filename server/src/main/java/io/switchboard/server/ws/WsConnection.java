@@ -16,6 +16,7 @@ import io.switchboard.core.engine.IdempotencyConflictException;
 import io.switchboard.core.message.Delivery;
 import io.switchboard.core.message.Publication;
 import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.ServerWebSocket;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -39,9 +40,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Outgoing frames take the same path as event streams: deliveries are encoded once per message
  * for every WebSocket subscriber ({@link WsFrames#MESSAGE}), put in an outbox on the engine's
- * thread and written on the connection's event loop. More than {@code maxBufferedBytes} waiting
- * closes the connection with {@value #SLOW_CONSUMER} and a reason; the client resumes each
- * subscription with {@code after}.
+ * thread and written on the connection's event loop as far as the socket takes them (Vert.x holds
+ * at most half of {@code maxBufferedBytes}). While anything is backed up, history is paused
+ * ({@link SubscriptionListener#isBackedUp}); live messages are not, and an outbox over
+ * {@code maxBufferedBytes} closes the connection with {@value #SLOW_CONSUMER} and a reason: the
+ * client resumes each subscription with {@code after}.
  *
  * <p>Threads: client frames, pings and the close run on the event loop, which alone touches
  * {@link #subscriptions}; subscription callbacks arrive on engine threads and only enqueue.
@@ -54,6 +57,7 @@ final class WsConnection {
   /** Close code for a peer that did not answer a ping in time. */
   static final short NO_PONG = 4002;
   static final short GOING_AWAY = 1001;
+  static final short MESSAGE_TOO_BIG = 1009;
   static final int MAX_SUBSCRIPTIONS = 1_000;
 
   private final ServerWebSocket socket;
@@ -67,6 +71,9 @@ final class WsConnection {
   private final AtomicBoolean drainScheduled = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
   private boolean pongSincePing = true;
+  /** False while Vert.x's write queue is full; set on the event loop. */
+  private volatile boolean writable = true;
+  private volatile boolean historyPaused;
 
   WsConnection(ServerWebSocket socket, Context context, Broker broker, int maxBufferedBytes, Consumer<WsConnection> onClose) {
     this.socket = socket;
@@ -74,12 +81,29 @@ final class WsConnection {
     this.broker = broker;
     this.maxBufferedBytes = maxBufferedBytes;
     this.onClose = onClose;
-    socket.setWriteQueueMaxSize(maxBufferedBytes);
+    socket.setWriteQueueMaxSize(maxBufferedBytes / 2);
+    socket.drainHandler(drained -> {
+      writable = true;
+      scheduleDrain();
+    });
     socket.textMessageHandler(this::onText);
     socket.binaryMessageHandler(binary -> send(WsFrames.error(Optional.empty(), 400, "send JSON in text frames, not binary frames")));
     socket.pongHandler(pong -> pongSincePing = true);
     socket.closeHandler(ignored -> release());
-    socket.exceptionHandler(failure -> log.debug("WebSocket failed: {}", failure.toString()));
+    socket.exceptionHandler(this::onFailure);
+  }
+
+  /**
+   * A message over the size limit (in one frame or many) surfaces here as a failure of the
+   * WebSocket: it is refused with 1009, as the protocol says, rather than dropped in silence.
+   */
+  private void onFailure(Throwable failure) {
+    String message = String.valueOf(failure.getMessage());
+    if (message.contains("overflow") || message.contains("Max frame length")) {
+      close(MESSAGE_TOO_BIG, "message too big: publish data of at most max-message-size");
+    } else {
+      log.debug("WebSocket failed: {}", failure.toString());
+    }
   }
 
   /** Sends a ping, or closes the connection if the last ping got no pong; runs on the event loop. */
@@ -212,7 +236,12 @@ final class WsConnection {
     Optional<String> ref = frame.ref();
     broker.publish(channel, publication).whenComplete((appended, failure) -> {
       String answer = failure == null ? WsFrames.ack(ref, Optional.of(appended.message().id())) : publishError(ref, failure);
-      context.runOnContext(ignored -> send(answer));
+      if (Vertx.currentContext() == context) {
+        // Stored at once: answer before the client's next frame is read, keeping answers in order.
+        send(answer);
+      } else {
+        context.runOnContext(ignored -> send(answer));
+      }
     });
   }
 
@@ -249,20 +278,38 @@ final class WsConnection {
           + " bytes waited to be sent; reconnect and subscribe with after to resume"));
       return;
     }
+    scheduleDrain();
+  }
+
+  private void scheduleDrain() {
     if (drainScheduled.compareAndSet(false, true)) {
       context.runOnContext(ignored -> drain());
     }
   }
 
+  private boolean isBackedUp() {
+    boolean backedUp = !writable || outboxBytes.get() > maxBufferedBytes / 4;
+    if (backedUp) {
+      historyPaused = true;
+    }
+    return backedUp;
+  }
+
+  /** Moves the outbox to the socket as far as the socket takes it; runs on the event loop. */
   private void drain() {
     drainScheduled.set(false);
-    for (String frame = outbox.poll(); frame != null; frame = outbox.poll()) {
+    while (writable && !closed.get()) {
+      String frame = outbox.poll();
+      if (frame == null) {
+        break;
+      }
       outboxBytes.addAndGet(-frame.length());
-      send(frame);
+      socket.writeTextMessage(frame);
+      writable = !socket.writeQueueFull();
     }
-    if (socket.writeQueueFull()) {
-      close(SLOW_CONSUMER, "slow consumer: more than " + maxBufferedBytes
-          + " bytes waited to be sent; reconnect and subscribe with after to resume");
+    if (historyPaused && writable && outbox.isEmpty() && !closed.get()) {
+      historyPaused = false;
+      subscriptions.values().forEach(Subscription::resumeDelivery);
     }
   }
 
@@ -296,6 +343,11 @@ final class WsConnection {
     @Override
     public void onMessage(Delivery delivery) {
       enqueue(delivery.encoded(WsFrames.MESSAGE));
+    }
+
+    @Override
+    public boolean isBackedUp() {
+      return WsConnection.this.isBackedUp();
     }
 
     @Override

@@ -18,11 +18,18 @@ public final class WsHandler {
   private final Broker broker;
   private final int maxBufferedBytes;
   private final Set<WsConnection> open = ConcurrentHashMap.newKeySet();
+  private final Context context;
 
   public WsHandler(Vertx vertx, Broker broker, int maxBufferedBytes, long pingMillis) {
     this.broker = broker;
     this.maxBufferedBytes = maxBufferedBytes;
+    this.context = vertx.getOrCreateContext();
     vertx.setPeriodic(pingMillis, id -> open.forEach(WsConnection::ping));
+  }
+
+  /** Closes every connection of this event loop with 1001; any thread. */
+  public void closeAll() {
+    context.runOnContext(ignored -> open.forEach(WsConnection::shutdown));
   }
 
   /**

@@ -1,0 +1,64 @@
+package io.switchboard.server.ws;
+
+import io.switchboard.server.SwitchboardServer;
+import io.switchboard.server.config.Settings;
+import java.util.UUID;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * A real Switchboard on a random port, started once per test class and stopped after it:
+ * {@code @RegisterExtension static final ServerFixture server = ServerFixture.withDefaults();}.
+ * Tests share the server, so each one works on channels named by {@link #uniqueChannel}.
+ */
+final class ServerFixture implements BeforeAllCallback, AfterAllCallback {
+  private final UnaryOperator<Settings> customise;
+  private SwitchboardServer server;
+  private Api api;
+
+  private ServerFixture(UnaryOperator<Settings> customise) {
+    this.customise = customise;
+  }
+
+  static ServerFixture withDefaults() {
+    return new ServerFixture(UnaryOperator.identity());
+  }
+
+  /** A server whose default settings (on a random port) are changed by {@code customise}. */
+  static ServerFixture with(UnaryOperator<Settings> customise) {
+    return new ServerFixture(customise);
+  }
+
+  /** Starts a server outside the fixture's lifecycle; the caller stops it. */
+  static SwitchboardServer start(UnaryOperator<Settings> customise) {
+    return SwitchboardServer.start(customise.apply(Settings.defaults().withPort(0)));
+  }
+
+  /** A channel name no other test uses: {@code hint-<random>}. */
+  static String uniqueChannel(String hint) {
+    return hint + "-" + UUID.randomUUID().toString().substring(0, 13);
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    server = start(customise);
+    api = new Api(server.port());
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    if (server != null) {
+      server.stop();
+    }
+  }
+
+  Api api() {
+    return api;
+  }
+
+  SwitchboardServer server() {
+    return server;
+  }
+}
