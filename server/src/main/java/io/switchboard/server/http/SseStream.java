@@ -6,14 +6,13 @@ import io.switchboard.core.channel.ChannelName;
 import io.switchboard.core.cursor.Cursor;
 import io.switchboard.core.cursor.StreamCursor;
 import io.switchboard.core.message.Delivery;
+import io.switchboard.server.outbound.Outbox;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerResponse;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,18 +21,12 @@ import org.slf4j.LoggerFactory;
  * One open event stream: what its subscription delivers, written to its HTTP response.
  *
  * <p>Deliveries arrive on engine threads; they are encoded there (once per message for all
- * streams, through {@link io.switchboard.core.message.Delivery}) and put in an outbox. The first
- * item put in an empty outbox schedules one drain on the stream's event loop, which writes
- * everything waiting as one buffer: one write and one flush however many messages a burst
- * brought. The publisher never waits for a subscriber's socket.
- *
- * <p>Flow control and slow consumers: Vert.x holds at most half of {@code maxBufferedBytes} for
- * the socket; the rest waits in the outbox until the socket drains. While anything is backed up
- * the stream tells its subscription so ({@link #isBackedUp}), which pauses history; a client far
- * behind is therefore fed at the pace it reads. Live messages are never paused: when the outbox
- * itself goes over {@code maxBufferedBytes}, the client is not keeping up with the channel, and the
- * stream is sent a {@value SseFormats#SLOW_CONSUMER} event and ended, its subscription closed at
- * once. The client reconnects with its last id and resumes from history, so nothing is lost and
+ * streams, through {@link io.switchboard.core.message.Delivery}) and put in the stream's
+ * {@link Outbox}, which writes them on the stream's event loop in chunks. While the outbox is
+ * backed up the stream tells its subscription so ({@link #isBackedUp}), which pauses history; a
+ * client far behind is therefore fed at the pace it reads. Live messages are never paused: when
+ * the outbox refuses one, the client is not keeping up with the channel, and the stream is sent a
+ * {@value SseFormats#SLOW_CONSUMER} event and ended, its subscription closed at once. The client reconnects with its last id and resumes from history, so nothing is lost and
  * its backlog no longer costs the server memory. If the final event cannot even be handed to the
  * socket within {@link #ABANDON_AFTER_MILLIS} (the client reads nothing and the socket's buffers are
  * full), the connection is closed.
@@ -45,25 +38,17 @@ final class SseStream implements SubscriptionListener {
   private static final Logger log = LoggerFactory.getLogger(SseStream.class);
   static final long ABANDON_AFTER_MILLIS = 10_000;
 
-  private static final int WRITE_CHUNK = 64 * 1024;
-
   private final Context context;
   private final HttpServerResponse response;
   private final HttpConnection connection;
   private final int maxBufferedBytes;
   private final Consumer<SseStream> onEnd;
-  private final Queue<Buffer> outbox = new ConcurrentLinkedQueue<>();
-  private final AtomicLong outboxBytes = new AtomicLong();
-  private final AtomicBoolean drainScheduled = new AtomicBoolean();
+  private final Outbox<Buffer> outbox;
   private final AtomicBoolean released = new AtomicBoolean();
-  /** False while Vert.x's write queue is full; set on the event loop. */
-  private volatile boolean writable = true;
-  /** The subscription was told this stream is backed up and waits for {@link Subscription#resumeDelivery}. */
-  private volatile boolean historyPaused;
   private volatile boolean ending;
   private volatile Buffer finalEvent;
   private volatile boolean finalEventWritten;
-  private Subscription subscription;
+  private volatile Subscription subscription;
   /** Only for streams of several channels; updated by subscription callbacks, which never overlap. */
   private StreamCursor streamCursor;
 
@@ -79,11 +64,24 @@ final class SseStream implements SubscriptionListener {
     this.maxBufferedBytes = maxBufferedBytes;
     this.streamCursor = streamCursor;
     this.onEnd = onEnd;
-    response.setWriteQueueMaxSize(maxBufferedBytes / 2);
-    response.drainHandler(drained -> {
-      writable = true;
-      scheduleDrain();
-    });
+    this.outbox = new Outbox<>(context, maxBufferedBytes, Buffer::length, new Outbox.Sink<>() {
+      @Override
+      public void write(List<Buffer> events) {
+        if (response.ended() || response.closed()) {
+          return;
+        }
+        Buffer chunk = Buffer.buffer();
+        events.forEach(chunk::appendBuffer);
+        response.write(chunk);
+      }
+
+      @Override
+      public boolean isFull() {
+        return response.writeQueueFull();
+      }
+    }, this::onRoom);
+    response.setWriteQueueMaxSize(outbox.socketQueueBytes());
+    response.drainHandler(drained -> outbox.writableAgain());
     response.closeHandler(closed -> end());
     response.exceptionHandler(failure -> end());
   }
@@ -125,11 +123,7 @@ final class SseStream implements SubscriptionListener {
 
   @Override
   public boolean isBackedUp() {
-    boolean backedUp = !writable || outboxBytes.get() > maxBufferedBytes / 4;
-    if (backedUp) {
-      historyPaused = true;
-    }
-    return backedUp;
+    return outbox.isBackedUp();
   }
 
   /** Writes a heartbeat comment; runs on the event loop. */
@@ -140,48 +134,22 @@ final class SseStream implements SubscriptionListener {
   }
 
   private void enqueue(Buffer event) {
-    if (ending) {
-      return;
-    }
-    outbox.add(event);
-    if (outboxBytes.addAndGet(event.length()) > maxBufferedBytes) {
+    if (!ending && !outbox.add(event)) {
       slowConsumer();
-      return;
-    }
-    scheduleDrain();
-  }
-
-  private void scheduleDrain() {
-    if (drainScheduled.compareAndSet(false, true)) {
-      context.runOnContext(ignored -> drain());
     }
   }
 
-  /** Moves the outbox to the socket as far as the socket takes it; runs on the event loop. */
-  private void drain() {
-    drainScheduled.set(false);
-    if (response.ended() || response.closed()) {
-      outbox.clear();
-      return;
-    }
-    while (writable && !outbox.isEmpty()) {
-      Buffer chunk = Buffer.buffer(WRITE_CHUNK);
-      for (Buffer event = outbox.peek(); event != null && (chunk.length() == 0 || chunk.length() + event.length() <= WRITE_CHUNK); event = outbox.peek()) {
-        outbox.poll();
-        outboxBytes.addAndGet(-event.length());
-        chunk.appendBuffer(event);
+  /** Everything waiting reached the socket: end the stream if it is ending, else go on with history. */
+  private void onRoom() {
+    if (finalEvent != null) {
+      if (!response.ended() && !response.closed()) {
+        response.end(finalEvent).onComplete(written -> finalEventWritten = true);
       }
-      response.write(chunk);
-      writable = !response.writeQueueFull();
-    }
-    if (finalEvent != null && outbox.isEmpty()) {
-      response.end(finalEvent).onComplete(written -> finalEventWritten = true);
       end();
       return;
     }
     Subscription feeding = subscription;
-    if (historyPaused && writable && outbox.isEmpty() && feeding != null) {
-      historyPaused = false;
+    if (feeding != null) {
       feeding.resumeDelivery();
     }
   }
@@ -189,7 +157,6 @@ final class SseStream implements SubscriptionListener {
   private void slowConsumer() {
     log.info("closing a slow event stream: more than {} bytes waiting to be sent", maxBufferedBytes);
     outbox.clear();
-    outboxBytes.set(0);
     finish(SseFormats.serverEvent(SseFormats.SLOW_CONSUMER, "{\"detail\":\"this stream fell more than "
         + maxBufferedBytes + " bytes behind and was closed; reconnect with your last id to resume from history\"}"));
     context.runOnContext(ignored -> context.owner().setTimer(ABANDON_AFTER_MILLIS, id -> {
@@ -211,8 +178,7 @@ final class SseStream implements SubscriptionListener {
     if (feeding != null) {
       feeding.close();
     }
-    // Whatever is queued goes first, as the socket takes it, then the final event.
-    context.runOnContext(ignored -> drain());
+    outbox.awaitRoom();
   }
 
   /** The stream is over (ended by us or closed by the client): release everything, once. */
@@ -225,7 +191,7 @@ final class SseStream implements SubscriptionListener {
     if (feeding != null) {
       feeding.close();
     }
-    outbox.clear();
+    outbox.close();
     onEnd.accept(this);
   }
 }

@@ -15,18 +15,17 @@ import io.switchboard.core.engine.EngineException;
 import io.switchboard.core.engine.IdempotencyConflictException;
 import io.switchboard.core.message.Delivery;
 import io.switchboard.core.message.Publication;
+import io.switchboard.server.outbound.Outbox;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.ServerWebSocket;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Queue;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,12 +38,11 @@ import org.slf4j.LoggerFactory;
  * {@code error} frame with its {@code ref} and a status, and the connection stays open.
  *
  * <p>Outgoing frames take the same path as event streams: deliveries are encoded once per message
- * for every WebSocket subscriber ({@link WsFrames#MESSAGE}), put in an outbox on the engine's
- * thread and written on the connection's event loop as far as the socket takes them (Vert.x holds
- * at most half of {@code maxBufferedBytes}). While anything is backed up, history is paused
- * ({@link SubscriptionListener#isBackedUp}); live messages are not, and an outbox over
- * {@code maxBufferedBytes} closes the connection with {@value #SLOW_CONSUMER} and a reason: the
- * client resumes each subscription with {@code after}.
+ * for every WebSocket subscriber ({@link WsFrames#MESSAGE}) and put in the connection's
+ * {@link Outbox} on the engine's thread. While it is backed up, history is paused
+ * ({@link SubscriptionListener#isBackedUp}); live messages are not, and when the outbox refuses
+ * one the connection is closed with {@value #SLOW_CONSUMER} and a reason: the client resumes each
+ * subscription with {@code after}.
  *
  * <p>Threads: client frames, pings and the close run on the event loop, which alone touches
  * {@link #subscriptions}; subscription callbacks arrive on engine threads and only enqueue.
@@ -66,14 +64,9 @@ final class WsConnection {
   private final int maxBufferedBytes;
   private final Consumer<WsConnection> onClose;
   private final Map<String, Subscription> subscriptions = new HashMap<>();
-  private final Queue<String> outbox = new ConcurrentLinkedQueue<>();
-  private final AtomicLong outboxBytes = new AtomicLong();
-  private final AtomicBoolean drainScheduled = new AtomicBoolean();
+  private final Outbox<String> outbox;
   private final AtomicBoolean closed = new AtomicBoolean();
   private boolean pongSincePing = true;
-  /** False while Vert.x's write queue is full; set on the event loop. */
-  private volatile boolean writable = true;
-  private volatile boolean historyPaused;
 
   WsConnection(ServerWebSocket socket, Context context, Broker broker, int maxBufferedBytes, Consumer<WsConnection> onClose) {
     this.socket = socket;
@@ -81,11 +74,19 @@ final class WsConnection {
     this.broker = broker;
     this.maxBufferedBytes = maxBufferedBytes;
     this.onClose = onClose;
-    socket.setWriteQueueMaxSize(maxBufferedBytes / 2);
-    socket.drainHandler(drained -> {
-      writable = true;
-      scheduleDrain();
-    });
+    this.outbox = new Outbox<>(context, maxBufferedBytes, String::length, new Outbox.Sink<>() {
+      @Override
+      public void write(List<String> frames) {
+        frames.forEach(WsConnection.this::send);
+      }
+
+      @Override
+      public boolean isFull() {
+        return socket.writeQueueFull();
+      }
+    }, () -> subscriptions.values().forEach(Subscription::resumeDelivery));
+    socket.setWriteQueueMaxSize(outbox.socketQueueBytes());
+    socket.drainHandler(drained -> outbox.writableAgain());
     socket.textMessageHandler(this::onText);
     socket.binaryMessageHandler(binary -> send(WsFrames.error(Optional.empty(), 400, "send JSON in text frames, not binary frames")));
     socket.pongHandler(pong -> pongSincePing = true);
@@ -161,7 +162,7 @@ final class WsConnection {
       return;
     }
     SubscriptionStart start = startOf(frame, pattern);
-    Subscription subscription = broker.subscribe(java.util.List.of(pattern), start, WsHandler.TRANSPORT, new Listener(channel));
+    Subscription subscription = broker.subscribe(List.of(pattern), start, WsHandler.TRANSPORT, new Listener(channel));
     subscriptions.put(channel, subscription);
     frame.ref().ifPresent(ref -> send(WsFrames.ack(frame.ref(), Optional.empty())));
   }
@@ -269,47 +270,9 @@ final class WsConnection {
 
   /** Queues a frame from any thread; the event loop writes it. */
   private void enqueue(String frame) {
-    if (closed.get()) {
-      return;
-    }
-    outbox.add(frame);
-    if (outboxBytes.addAndGet(frame.length()) > maxBufferedBytes) {
+    if (!closed.get() && !outbox.add(frame)) {
       context.runOnContext(ignored -> close(SLOW_CONSUMER, "slow consumer: more than " + maxBufferedBytes
           + " bytes waited to be sent; reconnect and subscribe with after to resume"));
-      return;
-    }
-    scheduleDrain();
-  }
-
-  private void scheduleDrain() {
-    if (drainScheduled.compareAndSet(false, true)) {
-      context.runOnContext(ignored -> drain());
-    }
-  }
-
-  private boolean isBackedUp() {
-    boolean backedUp = !writable || outboxBytes.get() > maxBufferedBytes / 4;
-    if (backedUp) {
-      historyPaused = true;
-    }
-    return backedUp;
-  }
-
-  /** Moves the outbox to the socket as far as the socket takes it; runs on the event loop. */
-  private void drain() {
-    drainScheduled.set(false);
-    while (writable && !closed.get()) {
-      String frame = outbox.poll();
-      if (frame == null) {
-        break;
-      }
-      outboxBytes.addAndGet(-frame.length());
-      socket.writeTextMessage(frame);
-      writable = !socket.writeQueueFull();
-    }
-    if (historyPaused && writable && outbox.isEmpty() && !closed.get()) {
-      historyPaused = false;
-      subscriptions.values().forEach(Subscription::resumeDelivery);
     }
   }
 
@@ -328,7 +291,7 @@ final class WsConnection {
     }
     subscriptions.values().forEach(Subscription::close);
     subscriptions.clear();
-    outbox.clear();
+    outbox.close();
     onClose.accept(this);
   }
 
@@ -347,7 +310,7 @@ final class WsConnection {
 
     @Override
     public boolean isBackedUp() {
-      return WsConnection.this.isBackedUp();
+      return outbox.isBackedUp();
     }
 
     @Override
