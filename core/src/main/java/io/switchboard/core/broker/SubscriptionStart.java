@@ -3,6 +3,7 @@ package io.switchboard.core.broker;
 import io.switchboard.core.channel.ChannelName;
 import io.switchboard.core.cursor.Cursor;
 import io.switchboard.core.cursor.StreamCursor;
+import io.switchboard.core.message.StartPosition;
 import java.util.Map;
 
 /**
@@ -38,6 +39,14 @@ public record SubscriptionStart(Map<ChannelName, Cursor> positions, long otherCh
   /** One channel, after {@code cursor}; other channels matched later start from now. */
   public static SubscriptionStart after(ChannelName channel, Cursor cursor) {
     return new SubscriptionStart(Map.of(channel, cursor), NOW);
+  }
+
+  /** The subscription to one channel that starts where a read from {@code from} would. */
+  public static SubscriptionStart of(ChannelName channel, StartPosition from) {
+    if (from instanceof StartPosition.After after) {
+      return after(channel, after.cursor());
+    }
+    return from instanceof StartPosition.Earliest ? earliest() : latest();
   }
 
   /** Where a stream of several channels left off. */

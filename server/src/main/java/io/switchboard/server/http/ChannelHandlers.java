@@ -94,7 +94,8 @@ final class ChannelHandlers {
     });
   }
 
-  private static StartPosition startPosition(QueryParameters query, ChannelName channel) {
+  /** Where a read of {@code channel} starts: after=, from=earliest, or (the default) from=latest. */
+  static StartPosition startPosition(QueryParameters query, ChannelName channel) {
     Optional<String> after = query.text("after");
     Optional<String> from = query.text("from");
     if (after.isPresent() && from.isPresent()) {

@@ -8,6 +8,7 @@ import io.switchboard.core.channel.ChannelName;
 import io.switchboard.core.channel.ChannelPattern;
 import io.switchboard.core.cursor.Cursor;
 import io.switchboard.core.cursor.StreamCursor;
+import io.switchboard.core.message.StartPosition;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
@@ -99,24 +100,13 @@ final class StreamHandlers {
     };
   }
 
+  /** As a read would start, except that the Last-Event-ID a browser sends on reconnect wins. */
   private static SubscriptionStart channelStart(RoutingContext ctx, ChannelName channel, QueryParameters query) {
+    StartPosition asRead = ChannelHandlers.startPosition(query, channel);
     String lastEventId = ctx.request().getHeader(LAST_EVENT_ID);
-    Optional<String> after = query.text("after");
-    Optional<String> from = query.text("from");
-    if (after.isPresent() && from.isPresent()) {
-      throw new InvalidInputException("give either after or from, not both");
-    }
-    if (lastEventId != null) {
-      return SubscriptionStart.after(channel, Cursor.parse(lastEventId, channel));
-    }
-    if (after.isPresent()) {
-      return SubscriptionStart.after(channel, Cursor.parse(after.get(), channel));
-    }
-    return switch (from.orElse("latest")) {
-      case "earliest" -> SubscriptionStart.earliest();
-      case "latest" -> SubscriptionStart.latest();
-      default -> throw new InvalidInputException("query parameter from=" + InvalidInputException.quote(from.get()) + " must be earliest or latest");
-    };
+    return lastEventId != null
+        ? SubscriptionStart.after(channel, Cursor.parse(lastEventId, channel))
+        : SubscriptionStart.of(channel, asRead);
   }
 
   private void openStream(RoutingContext ctx, List<ChannelPattern> patterns, SubscriptionStart start, StreamCursor streamCursor) {
