@@ -1,10 +1,13 @@
 package io.switchboard.server.http;
 
-import static io.switchboard.server.http.ServerFixture.uniqueChannel;
+import static io.switchboard.server.testing.ServerFixture.uniqueChannel;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.switchboard.core.channel.ChannelName;
 import io.switchboard.core.cursor.Cursor;
+import io.switchboard.server.testing.Api;
+import io.switchboard.server.testing.RawHttp;
+import io.switchboard.server.testing.ServerFixture;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.stream.Stream;
@@ -107,7 +110,7 @@ class BadInputTest {
   void badReadParameterOfALongPollIsRefusedAtOnceWith400(String query, String namedInDetail) {
     String withWait = query.contains("wait=") ? query : query + "&wait=30";
     assertThat(api.read("bad-reads", withWait).expectProblem(400)).contains(namedInDetail);
-    assertThat(api.longPollers("bad-reads")).isZero();
+    assertThat(api.subscribers("bad-reads", "long-poll")).isZero();
   }
 
   @Test
@@ -140,7 +143,7 @@ class BadInputTest {
 
     assertThat(api.read(channel, "after=" + ahead).expectProblem(400)).contains("ahead");
     assertThat(api.read(channel, "after=" + ahead + "&wait=5").expectProblem(400)).contains("ahead");
-    assertThat(api.longPollers(channel)).isZero();
+    assertThat(api.subscribers(channel, "long-poll")).isZero();
   }
 
   @Test

@@ -1,9 +1,12 @@
 package io.switchboard.server.http;
 
-import static io.switchboard.server.http.ServerFixture.uniqueChannel;
+import static io.switchboard.server.testing.ServerFixture.uniqueChannel;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.switchboard.server.testing.Api;
+import io.switchboard.server.testing.Reply;
+import io.switchboard.server.testing.ServerFixture;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -103,21 +106,21 @@ class ChannelListingTest {
     assertThat(idle.path("subscribers").path("long-poll").asInt(-1)).isZero();
 
     CompletableFuture<Reply> held = api.readAsync(channel, "after=" + last + "&wait=20");
-    api.awaitLongPollers(channel, 1);
+    api.awaitSubscribers(channel, "long-poll", 1);
     JsonNode watched = api.get("/v1/channels/" + channel).expectJson(200);
     assertThat(watched.path("retained").asInt()).isEqualTo(2);
     assertThat(watched.path("subscribers").path("long-poll").asInt()).isEqualTo(1);
 
     api.publish(channel, "three").expect(201);
     held.get(5, TimeUnit.SECONDS).expect(200);
-    api.awaitLongPollers(channel, 0);
+    api.awaitSubscribers(channel, "long-poll", 0);
   }
 
   @Test
   void channelWithOnlyAHeldLongPollIsShownWithNothingRetained() throws Exception {
     String channel = uniqueChannel("waiting");
     CompletableFuture<Reply> held = api.readAsync(channel, "wait=20");
-    api.awaitLongPollers(channel, 1);
+    api.awaitSubscribers(channel, "long-poll", 1);
 
     JsonNode status = api.get("/v1/channels/" + channel).expectJson(200);
 

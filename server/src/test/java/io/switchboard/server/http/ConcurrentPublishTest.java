@@ -1,11 +1,13 @@
 package io.switchboard.server.http;
 
-import static io.switchboard.server.http.ServerFixture.uniqueChannel;
+import static io.switchboard.server.testing.ServerFixture.uniqueChannel;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.core.retention.RetentionPolicy;
 import io.switchboard.core.retention.RetentionRules;
+import io.switchboard.server.testing.Api;
+import io.switchboard.server.testing.ServerFixture;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,10 +1,13 @@
 package io.switchboard.server.http;
 
-import static io.switchboard.server.http.ServerFixture.uniqueChannel;
+import static io.switchboard.server.testing.ServerFixture.uniqueChannel;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.server.SwitchboardServer;
+import io.switchboard.server.testing.Api;
+import io.switchboard.server.testing.Reply;
+import io.switchboard.server.testing.ServerFixture;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -25,7 +28,7 @@ class GracefulShutdownTest {
       List<CompletableFuture<Reply>> held = IntStream.range(0, 3)
           .mapToObj(i -> api.readAsync(channel, "after=" + last + "&wait=30"))
           .toList();
-      api.awaitLongPollers(channel, 3);
+      api.awaitSubscribers(channel, "long-poll", 3);
 
       long stopping = System.nanoTime();
       stopped = CompletableFuture.runAsync(server::stop);

@@ -2,6 +2,8 @@ package io.switchboard.server.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.switchboard.server.testing.Api;
+import io.switchboard.server.testing.ServerFixture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 

@@ -1,9 +1,12 @@
 package io.switchboard.server.http;
 
-import static io.switchboard.server.http.ServerFixture.uniqueChannel;
+import static io.switchboard.server.testing.ServerFixture.uniqueChannel;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.switchboard.server.testing.Api;
+import io.switchboard.server.testing.Reply;
+import io.switchboard.server.testing.ServerFixture;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
@@ -31,7 +34,7 @@ class LongPollTest {
     String last = api.publishedId(channel, "before");
     CompletableFuture<Timed> held = api.readAsync(channel, "after=" + last + "&wait=20")
         .thenApply(reply -> new Timed(reply, System.nanoTime()));
-    api.awaitLongPollers(channel, 1);
+    api.awaitSubscribers(channel, "long-poll", 1);
     assertThat(held).as("held while there is no news").isNotDone();
 
     long publishedNanos = System.nanoTime();
@@ -45,7 +48,7 @@ class LongPollTest {
     assertThat(page.path("messages").findValuesAsText("data")).containsExactly("news");
     assertThat(page.path("next").asText()).isEqualTo(fresh);
     assertThat(page.path("truncated").asBoolean(true)).isFalse();
-    api.awaitLongPollers(channel, 0);
+    api.awaitSubscribers(channel, "long-poll", 0);
   }
 
   @Test
@@ -68,7 +71,7 @@ class LongPollTest {
     String channel = uniqueChannel("now");
     api.publish(channel, "old").expect(201);
     CompletableFuture<Reply> held = api.readAsync(channel, "wait=20");
-    api.awaitLongPollers(channel, 1);
+    api.awaitSubscribers(channel, "long-poll", 1);
     assertThat(held).as("an existing message is not news for a poll that starts at now").isNotDone();
 
     String fresh = api.publishedId(channel, "new");
@@ -82,7 +85,7 @@ class LongPollTest {
   void longPollOnAChannelNobodyPublishedToIsAnsweredByTheFirstMessage() throws Exception {
     String channel = uniqueChannel("first");
     CompletableFuture<Reply> held = api.readAsync(channel, "wait=20");
-    api.awaitLongPollers(channel, 1);
+    api.awaitSubscribers(channel, "long-poll", 1);
 
     api.publish(channel, "first").expect(201);
 
@@ -119,7 +122,7 @@ class LongPollTest {
   void longPollFromEarliestOnAnEmptyChannelIsAnsweredByTheFirstMessage() throws Exception {
     String channel = uniqueChannel("earliest");
     CompletableFuture<Reply> held = api.readAsync(channel, "from=earliest&wait=20");
-    api.awaitLongPollers(channel, 1);
+    api.awaitSubscribers(channel, "long-poll", 1);
 
     String first = api.publishedId(channel, "first");
 
@@ -140,7 +143,7 @@ class LongPollTest {
     assertThat(page.path("messages")).isEmpty();
     assertThat(page.path("next").asText()).isEqualTo(last);
     assertThat(page.path("truncated").asBoolean(true)).isFalse();
-    assertThat(api.longPollers(channel)).isZero();
+    assertThat(api.subscribers(channel, "long-poll")).isZero();
   }
 
   @Test
@@ -159,7 +162,7 @@ class LongPollTest {
     String channel = uniqueChannel("limited");
     String last = api.publishedId(channel, "start");
     CompletableFuture<Reply> held = api.readAsync(channel, "after=" + last + "&wait=20&limit=1");
-    api.awaitLongPollers(channel, 1);
+    api.awaitSubscribers(channel, "long-poll", 1);
 
     api.publish(channel, "a").expect(201);
     api.publish(channel, "b").expect(201);
@@ -177,10 +180,10 @@ class LongPollTest {
           + "Host: 127.0.0.1\r\n"
           + "\r\n").getBytes(StandardCharsets.US_ASCII));
       out.flush();
-      api.awaitLongPollers(channel, 1);
+      api.awaitSubscribers(channel, "long-poll", 1);
     }
 
-    api.awaitLongPollers(channel, 0);
+    api.awaitSubscribers(channel, "long-poll", 0);
     api.publish(channel, "after the client left").expect(201);
     api.get("/health/ready").expect(200);
   }
@@ -196,14 +199,14 @@ class LongPollTest {
         socket.getOutputStream().write(("GET " + Api.messagesPath(channel) + "?wait=30 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
             .getBytes(StandardCharsets.US_ASCII));
       }
-      api.awaitLongPollers(channel, 100);
+      api.awaitSubscribers(channel, "long-poll", 100);
     } finally {
       for (Socket socket : sockets) {
         socket.close();
       }
     }
 
-    api.awaitLongPollers(channel, 0);
+    api.awaitSubscribers(channel, "long-poll", 0);
   }
 
   @Test
@@ -213,7 +216,7 @@ class LongPollTest {
     List<CompletableFuture<Reply>> held = IntStream.range(0, 200)
         .mapToObj(i -> api.readAsync(channel, "after=" + last + "&wait=30"))
         .toList();
-    api.awaitLongPollers(channel, 200);
+    api.awaitSubscribers(channel, "long-poll", 200);
     assertThat(held).noneMatch(CompletableFuture::isDone);
 
     String fresh = api.publishedId(channel, "for everyone");
@@ -223,6 +226,6 @@ class LongPollTest {
       JsonNode page = poll.get().expectJson(200);
       assertThat(page.path("messages").findValuesAsText("id")).containsExactly(fresh);
     }
-    assertThat(api.longPollers(channel)).isZero();
+    assertThat(api.subscribers(channel, "long-poll")).isZero();
   }
 }

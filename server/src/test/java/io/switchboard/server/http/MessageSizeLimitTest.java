@@ -1,8 +1,11 @@
 package io.switchboard.server.http;
 
-import static io.switchboard.server.http.ServerFixture.uniqueChannel;
+import static io.switchboard.server.testing.ServerFixture.uniqueChannel;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.switchboard.server.testing.Api;
+import io.switchboard.server.testing.RawHttp;
+import io.switchboard.server.testing.ServerFixture;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;

@@ -1,10 +1,12 @@
 package io.switchboard.server.http;
 
-import static io.switchboard.server.http.ServerFixture.uniqueChannel;
+import static io.switchboard.server.testing.ServerFixture.uniqueChannel;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.server.SwitchboardServer;
+import io.switchboard.server.testing.Api;
+import io.switchboard.server.testing.ServerFixture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;

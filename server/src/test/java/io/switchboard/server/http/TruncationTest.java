@@ -1,6 +1,6 @@
 package io.switchboard.server.http;
 
-import static io.switchboard.server.http.ServerFixture.uniqueChannel;
+import static io.switchboard.server.testing.ServerFixture.uniqueChannel;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -8,6 +8,8 @@ import io.switchboard.core.channel.ChannelName;
 import io.switchboard.core.cursor.Cursor;
 import io.switchboard.core.retention.RetentionPolicy;
 import io.switchboard.core.retention.RetentionRules;
+import io.switchboard.server.testing.Api;
+import io.switchboard.server.testing.ServerFixture;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;

@@ -2,6 +2,9 @@ package io.switchboard.server.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.switchboard.server.testing.Api;
+import io.switchboard.server.testing.Reply;
+import io.switchboard.server.testing.ServerFixture;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

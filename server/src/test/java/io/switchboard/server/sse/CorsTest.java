@@ -1,8 +1,11 @@
 package io.switchboard.server.sse;
 
-import static io.switchboard.server.sse.ServerFixture.uniqueChannel;
+import static io.switchboard.server.testing.ServerFixture.uniqueChannel;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.switchboard.server.testing.Api;
+import io.switchboard.server.testing.Reply;
+import io.switchboard.server.testing.ServerFixture;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;

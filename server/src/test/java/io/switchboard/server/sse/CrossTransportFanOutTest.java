@@ -1,10 +1,12 @@
 package io.switchboard.server.sse;
 
-import static io.switchboard.server.sse.ServerFixture.uniqueChannel;
+import static io.switchboard.server.testing.ServerFixture.uniqueChannel;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.switchboard.server.testing.Api;
+import io.switchboard.server.testing.ServerFixture;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,8 +1,10 @@
 package io.switchboard.server.sse;
 
-import static io.switchboard.server.sse.ServerFixture.uniqueChannel;
+import static io.switchboard.server.testing.ServerFixture.uniqueChannel;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.switchboard.server.testing.Api;
+import io.switchboard.server.testing.ServerFixture;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -17,7 +19,7 @@ class ReservedEventNameTest {
   void publishingAnEventNameUnderTheServersPrefixIsRefusedAndStoresNothing() {
     String channel = uniqueChannel("reserved");
     for (String event : List.of("switchboard.x", "switchboard.truncated", "switchboard.shutdown", "switchboard.slow-consumer", "switchboard.")) {
-      String detail = api.publish(channel, "event=" + Api.encode(event), "forged").expectProblem(400);
+      String detail = api.publishEvent(channel, event, "forged").expectProblem(400);
 
       assertThat(detail).as("detail for %s", event).contains("switchboard.");
     }
@@ -28,15 +30,15 @@ class ReservedEventNameTest {
   void eventNamesMerelyContainingThePrefixAreAccepted() {
     String channel = uniqueChannel("not-reserved");
 
-    api.publish(channel, "event=my.switchboard.x", "ok").expect(201);
-    api.publish(channel, "event=Switchboard-x", "ok").expect(201);
+    api.publishEvent(channel, "my.switchboard.x", "ok").expect(201);
+    api.publishEvent(channel, "Switchboard-x", "ok").expect(201);
   }
 
   @Test
   void malformedEventNamesAreRefused() {
     String channel = uniqueChannel("bad-event");
     for (String event : List.of("", "has space", "new\nline", "x".repeat(65), "é")) {
-      api.publish(channel, "event=" + Api.encode(event), "m").expectProblem(400);
+      api.publishEvent(channel, event, "m").expectProblem(400);
     }
     assertThat(api.readAll(channel)).isEmpty();
   }

@@ -1,11 +1,13 @@
 package io.switchboard.server.sse;
 
-import static io.switchboard.server.sse.ServerFixture.uniqueChannel;
+import static io.switchboard.server.testing.ServerFixture.uniqueChannel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.switchboard.core.retention.RetentionPolicy;
 import io.switchboard.core.retention.RetentionRules;
+import io.switchboard.server.testing.Api;
+import io.switchboard.server.testing.ServerFixture;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

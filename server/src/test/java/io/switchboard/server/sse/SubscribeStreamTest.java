@@ -1,10 +1,12 @@
 package io.switchboard.server.sse;
 
-import static io.switchboard.server.sse.ServerFixture.uniqueChannel;
+import static io.switchboard.server.testing.ServerFixture.uniqueChannel;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.switchboard.server.testing.Api;
+import io.switchboard.server.testing.ServerFixture;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -120,7 +122,7 @@ class SubscribeStreamTest {
     String p = uniqueChannel("envelope");
     try (EventStreamClient stream = EventStreamClient.open(api.port(), Api.subscribePath(List.of(p + ".*"), "")).expectStream()) {
       api.awaitSubscribers(p + ".a", "sse", 1, PROMPTLY);
-      JsonNode typed = api.publish(p + ".a", "event=order.created", "line 1\nline 2 \"quoted\" ✓").expectJson(201);
+      JsonNode typed = api.publishEvent(p + ".a", "order.created", "line 1\nline 2 \"quoted\" ✓").expectJson(201);
       JsonNode plain = api.published(p + ".b", "plain");
 
       List<SseEvent> events = stream.awaitEvents(2, PROMPTLY);

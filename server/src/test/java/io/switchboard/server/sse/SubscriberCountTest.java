@@ -1,9 +1,12 @@
 package io.switchboard.server.sse;
 
-import static io.switchboard.server.sse.ServerFixture.uniqueChannel;
+import static io.switchboard.server.testing.ServerFixture.uniqueChannel;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.switchboard.server.testing.Api;
+import io.switchboard.server.testing.Reply;
+import io.switchboard.server.testing.ServerFixture;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;

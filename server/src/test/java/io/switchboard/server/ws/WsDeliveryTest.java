@@ -1,6 +1,6 @@
 package io.switchboard.server.ws;
 
-import static io.switchboard.server.ws.ServerFixture.uniqueChannel;
+import static io.switchboard.server.testing.ServerFixture.uniqueChannel;
 import static io.switchboard.server.ws.WsClient.field;
 import static io.switchboard.server.ws.WsClient.frame;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -9,6 +9,8 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.core.channel.ChannelName;
 import io.switchboard.core.cursor.Cursor;
+import io.switchboard.server.testing.Api;
+import io.switchboard.server.testing.ServerFixture;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -335,7 +337,7 @@ class WsDeliveryTest {
     api.publishedId(base + ".a", "a0");
     api.publishedId(base + ".b", "b0");
     api.publishedId(base + ".a", "a1");
-    JsonNode page = api.getJson("/v1/subscribe?channel=" + Api.encode(base + ".*") + "&from=earliest&limit=2");
+    JsonNode page = api.get("/v1/subscribe?channel=" + Api.encode(base + ".*") + "&from=earliest&limit=2").expect(200).json();
     List<JsonNode> polled = toList(page.path("messages"));
     assertThat(polled).hasSize(2);
     api.publishedId(base + ".b", "b1");

@@ -1,13 +1,15 @@
 package io.switchboard.server.ws;
 
-import static io.switchboard.server.ws.ServerFixture.uniqueChannel;
+import static io.switchboard.server.testing.ServerFixture.uniqueChannel;
 import static io.switchboard.server.ws.WsClient.field;
 import static io.switchboard.server.ws.WsClient.frame;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.net.http.HttpResponse;
+import io.switchboard.server.testing.Api;
+import io.switchboard.server.testing.Reply;
+import io.switchboard.server.testing.ServerFixture;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,7 +48,7 @@ class WsFanOutTest {
     List<WsClient> subscribers = connecting.stream().map(CompletableFuture::join).toList();
     clients.addAll(subscribers);
     subscribers.forEach(subscriber -> subscriber.subscribe(channel));
-    assertThat(api.webSocketSubscribers(channel)).isEqualTo(SUBSCRIBERS);
+    assertThat(api.subscribers(channel, "ws")).isEqualTo(SUBSCRIBERS);
 
     List<CompletableFuture<Void>> publishing = new ArrayList<>();
     for (int p = 0; p < PUBLISHERS; p++) {
@@ -77,16 +79,16 @@ class WsFanOutTest {
   @Test
   void webSocketPublishReachesAnHttpLongPoller() throws Exception {
     String channel = uniqueChannel("to-long-poll");
-    String end = api.getJson("/v1/channels/" + channel + "/messages").path("next").asText();
-    CompletableFuture<HttpResponse<String>> poll = api.getAsync("/v1/channels/" + channel + "/messages?after=" + end + "&wait=30");
+    String end = api.get("/v1/channels/" + channel + "/messages").expect(200).json().path("next").asText();
+    CompletableFuture<Reply> poll = api.getAsync("/v1/channels/" + channel + "/messages?after=" + end + "&wait=30");
     await("the long poll is held").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
-        .until(() -> api.longPollers(channel) == 1);
+        .until(() -> api.subscribers(channel, "long-poll") == 1);
     WsClient publisher = WsClient.connect(server.server().port());
     clients.add(publisher);
 
     String id = publisher.publish(channel, "from a socket");
 
-    JsonNode page = Api.json(Api.expect(poll.get(5, TimeUnit.SECONDS), 200));
+    JsonNode page = poll.get(5, TimeUnit.SECONDS).expect(200).json();
     assertThat(field(List.of(page.path("messages").get(0)), "id")).containsExactly(id);
     assertThat(page.path("messages").get(0).path("data").asText()).isEqualTo("from a socket");
     assertThat(page.path("next").asText()).isEqualTo(id);
@@ -98,15 +100,15 @@ class WsFanOutTest {
     WsClient subscriber = WsClient.connect(server.server().port());
     clients.add(subscriber);
     subscriber.subscribe(channel);
-    String end = api.getJson("/v1/channels/" + channel + "/messages").path("next").asText();
-    CompletableFuture<HttpResponse<String>> poll = api.getAsync("/v1/channels/" + channel + "/messages?after=" + end + "&wait=30");
+    String end = api.get("/v1/channels/" + channel + "/messages").expect(200).json().path("next").asText();
+    CompletableFuture<Reply> poll = api.getAsync("/v1/channels/" + channel + "/messages?after=" + end + "&wait=30");
     await("the long poll is held").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
-        .until(() -> api.longPollers(channel) == 1);
+        .until(() -> api.subscribers(channel, "long-poll") == 1);
 
     String id = api.publishedId(channel, "to everyone");
 
     assertThat(field(subscriber.messages(1), "id")).containsExactly(id);
-    JsonNode page = Api.json(Api.expect(poll.get(5, TimeUnit.SECONDS), 200));
+    JsonNode page = poll.get(5, TimeUnit.SECONDS).expect(200).json();
     assertThat(page.path("messages").get(0).path("id").asText()).isEqualTo(id);
   }
 

@@ -1,11 +1,13 @@
 package io.switchboard.server.ws;
 
-import static io.switchboard.server.ws.ServerFixture.uniqueChannel;
+import static io.switchboard.server.testing.ServerFixture.uniqueChannel;
 import static io.switchboard.server.ws.WsClient.frame;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.net.http.HttpResponse;
+import io.switchboard.server.testing.Api;
+import io.switchboard.server.testing.Reply;
+import io.switchboard.server.testing.ServerFixture;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -327,7 +329,7 @@ class WsFrameProtocolTest {
     assertThat(detail).contains("data");
     client.assertStillUsable();
 
-    assertThat(api.get("/v1/channels/" + channel).statusCode()).as("nothing was stored, so the channel is unknown").isEqualTo(404);
+    assertThat(api.get("/v1/channels/" + channel).status()).as("nothing was stored, so the channel is unknown").isEqualTo(404);
   }
 
   @Test
@@ -347,7 +349,7 @@ class WsFrameProtocolTest {
 
     assertError(client.error(), 400, "r-event-name");
     client.assertStillUsable();
-    assertThat(api.get("/v1/channels/" + channel).statusCode()).as("nothing was stored").isEqualTo(404);
+    assertThat(api.get("/v1/channels/" + channel).status()).as("nothing was stored").isEqualTo(404);
   }
 
   @ParameterizedTest
@@ -359,7 +361,7 @@ class WsFrameProtocolTest {
 
     assertError(client.error(), 400, "r-key");
     client.assertStillUsable();
-    assertThat(api.get("/v1/channels/" + channel).statusCode()).as("nothing was stored").isEqualTo(404);
+    assertThat(api.get("/v1/channels/" + channel).status()).as("nothing was stored").isEqualTo(404);
   }
 
   @Test
@@ -486,12 +488,12 @@ class WsFrameProtocolTest {
 
   @Test
   void plainGetWithoutUpgradeIsAnsweredWith426Problem() {
-    HttpResponse<String> response = api.get("/v1/ws");
+    Reply response = api.get("/v1/ws");
 
-    assertThat(response.statusCode()).isEqualTo(426);
+    assertThat(response.status()).isEqualTo(426);
     assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
     assertThat(response.headers().firstValue("Upgrade")).hasValueSatisfying(upgrade -> assertThat(upgrade).isEqualToIgnoringCase("websocket"));
-    JsonNode problem = Api.json(response);
+    JsonNode problem = response.json();
     assertThat(problem.path("status").asInt()).isEqualTo(426);
     assertThat(problem.path("title").asText()).isNotBlank();
     assertThat(problem.path("detail").asText()).containsIgnoringCase("websocket");

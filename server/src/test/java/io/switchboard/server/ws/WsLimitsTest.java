@@ -1,12 +1,14 @@
 package io.switchboard.server.ws;
 
-import static io.switchboard.server.ws.ServerFixture.uniqueChannel;
+import static io.switchboard.server.testing.ServerFixture.uniqueChannel;
 import static io.switchboard.server.ws.WsClient.frame;
 import static io.switchboard.server.ws.WsFrameProtocolTest.assertError;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.server.config.Settings;
+import io.switchboard.server.testing.Api;
+import io.switchboard.server.testing.ServerFixture;
 import java.io.IOException;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -46,7 +48,7 @@ class WsLimitsTest {
     String detail = assertError(client.error(), 413, "r-large");
     assertThat(detail).contains(String.valueOf(MAX_MESSAGE_SIZE));
     client.assertStillUsable();
-    assertThat(api.get("/v1/channels/" + channel).statusCode()).as("nothing was stored, so the channel is unknown").isEqualTo(404);
+    assertThat(api.get("/v1/channels/" + channel).status()).as("nothing was stored, so the channel is unknown").isEqualTo(404);
   }
 
   @Test
@@ -99,7 +101,7 @@ class WsLimitsTest {
       assertThat(frames).as("only a close frame answers the oversized one").hasSize(1);
       assertThat(frames.get(0).closeCode()).isEqualTo(1009);
     }
-    assertThat(api.get("/v1/channels/" + channel).statusCode()).as("nothing was stored").isEqualTo(404);
+    assertThat(api.get("/v1/channels/" + channel).status()).as("nothing was stored").isEqualTo(404);
   }
 
   @Test
@@ -114,7 +116,7 @@ class WsLimitsTest {
     assertThat(answer).as("the oversized message is answered by a close, not by a frame").isNull();
     WsClient.Closure closure = client.awaitClosure(WsClient.FRAME_WAIT);
     assertThat(closure.code()).as("close: %s", closure).isEqualTo(1009);
-    assertThat(api.get("/v1/channels/" + channel).statusCode()).as("nothing was stored").isEqualTo(404);
+    assertThat(api.get("/v1/channels/" + channel).status()).as("nothing was stored").isEqualTo(404);
   }
 
   @Test

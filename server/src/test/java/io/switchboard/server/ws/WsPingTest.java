@@ -1,9 +1,11 @@
 package io.switchboard.server.ws;
 
-import static io.switchboard.server.ws.ServerFixture.uniqueChannel;
+import static io.switchboard.server.testing.ServerFixture.uniqueChannel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.switchboard.server.testing.Api;
+import io.switchboard.server.testing.ServerFixture;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -25,7 +27,7 @@ class WsPingTest {
         RawWebSocket silent = RawWebSocket.connect(server.server().port())) {
       answering.subscribe(channel);
       silent.sendText(WsClient.frame("op", "subscribe", "channel", channel, "ref", "raw"));
-      await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20)).until(() -> api.webSocketSubscribers(channel) == 2);
+      await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20)).until(() -> api.subscribers(channel, "ws") == 2);
       long started = System.nanoTime();
 
       List<RawWebSocket.Frame> frames = silent.readUntilClose(PING_INTERVAL.multipliedBy(4));
@@ -37,7 +39,7 @@ class WsPingTest {
       assertThat(frames.stream().filter(frame -> frame.opcode() == RawWebSocket.PING)).as("pings before the close").isNotEmpty();
       assertThat(tookMillis).as("closed within about two ping intervals").isLessThan(PING_INTERVAL.multipliedBy(3).toMillis());
       await("the silent peer's subscription is released").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
-          .until(() -> api.webSocketSubscribers(channel) == 1);
+          .until(() -> api.subscribers(channel, "ws") == 1);
 
       assertThat(answering.closure()).as("the client that answers pings is still open").isEmpty();
       answering.assertStillUsable();

@@ -1,6 +1,6 @@
 package io.switchboard.server.ws;
 
-import static io.switchboard.server.ws.ServerFixture.uniqueChannel;
+import static io.switchboard.server.testing.ServerFixture.uniqueChannel;
 import static io.switchboard.server.ws.WsClient.field;
 import static io.switchboard.server.ws.WsClient.frame;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -9,6 +9,8 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.core.retention.RetentionPolicy;
 import io.switchboard.core.retention.RetentionRules;
+import io.switchboard.server.testing.Api;
+import io.switchboard.server.testing.ServerFixture;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,7 +52,7 @@ class WsSlowConsumerTest {
         WsClient publisher = WsClient.connect(server.server().port())) {
       fast.subscribe(channel);
       slow.subscribe(channel);
-      assertThat(api.webSocketSubscribers(channel)).isEqualTo(2);
+      assertThat(api.subscribers(channel, "ws")).isEqualTo(2);
 
       long started = System.nanoTime();
       publishWithAWindow(publisher, channel, published, PUBLISH_WINDOW);
@@ -61,7 +63,7 @@ class WsSlowConsumerTest {
       assertThat(fastMillis).as("the fast subscriber was not held back").isLessThan(20_000);
       await("the server closes the slow subscriber and releases its subscription")
           .atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
-          .until(() -> api.webSocketSubscribers(channel) == 1);
+          .until(() -> api.subscribers(channel, "ws") == 1);
 
       slow.resumeReading();
       WsClient.Closure closure = slow.awaitClosure(Duration.ofSeconds(10));

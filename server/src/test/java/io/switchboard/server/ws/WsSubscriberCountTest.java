@@ -1,9 +1,11 @@
 package io.switchboard.server.ws;
 
-import static io.switchboard.server.ws.ServerFixture.uniqueChannel;
+import static io.switchboard.server.testing.ServerFixture.uniqueChannel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.switchboard.server.testing.Api;
+import io.switchboard.server.testing.ServerFixture;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,8 +44,8 @@ class WsSubscriberCountTest {
     pattern.subscribe(base + ".*");
     deep.subscribe(base + ".>");
 
-    assertThat(api.webSocketSubscribers(channel)).isEqualTo(3);
-    assertThat(api.webSocketSubscribers(base + ".2")).as("only the patterns match another channel").isEqualTo(2);
+    assertThat(api.subscribers(channel, "ws")).isEqualTo(3);
+    assertThat(api.subscribers(base + ".2", "ws")).as("only the patterns match another channel").isEqualTo(2);
   }
 
   @Test
@@ -54,14 +56,14 @@ class WsSubscriberCountTest {
     WsClient vanishing = connect();
     WsClient unsubscribing = connect();
     List.of(polite, vanishing, unsubscribing).forEach(client -> client.subscribe(channel));
-    assertThat(api.webSocketSubscribers(channel)).isEqualTo(3);
+    assertThat(api.subscribers(channel, "ws")).isEqualTo(3);
 
     polite.close();
     awaitSubscribers(channel, 2);
     vanishing.abort();
     awaitSubscribers(channel, 1);
     unsubscribing.unsubscribe(channel);
-    assertThat(api.webSocketSubscribers(channel)).as("an acknowledged unsubscribe is counted at once").isZero();
+    assertThat(api.subscribers(channel, "ws")).as("an acknowledged unsubscribe is counted at once").isZero();
   }
 
   @Test
@@ -71,11 +73,11 @@ class WsSubscriberCountTest {
 
     subscriber.subscribe(channel);
 
-    assertThat(api.get("/v1/channels/" + channel).statusCode()).isEqualTo(200);
-    assertThat(api.webSocketSubscribers(channel)).isEqualTo(1);
+    assertThat(api.get("/v1/channels/" + channel).status()).isEqualTo(200);
+    assertThat(api.subscribers(channel, "ws")).isEqualTo(1);
     subscriber.close();
     await("the channel is forgotten").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
-        .until(() -> api.get("/v1/channels/" + channel).statusCode() == 404);
+        .until(() -> api.get("/v1/channels/" + channel).status() == 404);
   }
 
   @Test
@@ -86,13 +88,13 @@ class WsSubscriberCountTest {
 
     idle.assertStillUsable();
 
-    assertThat(api.webSocketSubscribers(channel)).isZero();
+    assertThat(api.subscribers(channel, "ws")).isZero();
   }
 
   private void awaitSubscribers(String channel, int count) {
     await("server counts " + count + " WebSocket subscribers on " + channel)
         .atMost(Duration.ofSeconds(10))
         .pollInterval(Duration.ofMillis(20))
-        .until(() -> api.webSocketSubscribers(channel) == count);
+        .until(() -> api.subscribers(channel, "ws") == count);
   }
 }

@@ -1,4 +1,4 @@
-package io.switchboard.server.http;
+package io.switchboard.server.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -13,14 +13,14 @@ import java.nio.charset.StandardCharsets;
  * One HTTP answer as a test sees it: status, headers and body, with the body parsed as JSON on
  * demand and a check for the problem answers (RFC 9457) the API promises for every error.
  */
-record Reply(String request, int status, HttpHeaders headers, byte[] body) {
+public record Reply(String request, int status, HttpHeaders headers, byte[] body) {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  String text() {
+  public String text() {
     return new String(body, StandardCharsets.UTF_8);
   }
 
-  JsonNode json() {
+  public JsonNode json() {
     try {
       return JSON.readTree(body);
     } catch (IOException notJson) {
@@ -29,18 +29,18 @@ record Reply(String request, int status, HttpHeaders headers, byte[] body) {
   }
 
   /** The first value of header {@code name}, or null. */
-  String header(String name) {
+  public String header(String name) {
     return headers.firstValue(name).orElse(null);
   }
 
   /** Asserts the status and returns this reply, showing the body when the status is not the expected one. */
-  Reply expect(int expectedStatus) {
+  public Reply expect(int expectedStatus) {
     assertThat(status).as("status of %s; body: %s", request, text()).isEqualTo(expectedStatus);
     return this;
   }
 
   /** Asserts a JSON answer with {@code expectedStatus} and returns its body. */
-  JsonNode expectJson(int expectedStatus) {
+  public JsonNode expectJson(int expectedStatus) {
     expect(expectedStatus);
     assertThat(header("Content-Type")).as("Content-Type of %s", request).startsWith("application/json");
     return json();
@@ -50,7 +50,7 @@ record Reply(String request, int status, HttpHeaders headers, byte[] body) {
    * Asserts an {@code application/problem+json} answer with {@code expectedStatus} and a complete
    * body (type, title, matching status, non-empty detail), and returns its detail.
    */
-  String expectProblem(int expectedStatus) {
+  public String expectProblem(int expectedStatus) {
     expect(expectedStatus);
     assertThat(header("Content-Type")).as("Content-Type of %s", request).startsWith("application/problem+json");
     JsonNode problem = json();

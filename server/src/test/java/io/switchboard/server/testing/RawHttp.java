@@ -1,4 +1,4 @@
-package io.switchboard.server.http;
+package io.switchboard.server.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,11 +21,11 @@ import java.util.TreeMap;
  * {@code Expect: 100-continue} answered with a final status). Reads answers whose body has a
  * Content-Length.
  */
-final class RawHttp {
+public final class RawHttp {
   private RawHttp() {}
 
   /** Sends {@code request} as it is and reads one answer. */
-  static Reply exchange(int port, byte[] request) throws IOException {
+  public static Reply exchange(int port, byte[] request) throws IOException {
     try (Socket socket = open(port)) {
       send(socket.getOutputStream(), request);
       return readReply(socket.getInputStream(), shown(request));
@@ -36,7 +36,7 @@ final class RawHttp {
    * Sends {@code head} (request line and headers, including {@code Expect: 100-continue}), then
    * sends {@code body} only if the server answers {@code 100 Continue}, and reads the final answer.
    */
-  static Reply exchangeExpectingContinue(int port, String head, byte[] body) throws IOException {
+  public static Reply exchangeExpectingContinue(int port, String head, byte[] body) throws IOException {
     try (Socket socket = open(port)) {
       byte[] headBytes = head.getBytes(StandardCharsets.US_ASCII);
       send(socket.getOutputStream(), headBytes);

@@ -1,4 +1,4 @@
-package io.switchboard.server.sse;
+package io.switchboard.server.testing;
 
 import io.switchboard.server.SwitchboardServer;
 import io.switchboard.server.config.Settings;
@@ -9,12 +9,11 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A real Switchboard on a random port, started once per test class and stopped after it (a copy
- * of the fixture in {@code io.switchboard.server.http}):
+ * A real Switchboard on a random port, started once per test class and stopped after it:
  * {@code @RegisterExtension static final ServerFixture server = ServerFixture.withDefaults();}.
  * Tests share the server, so each one works on channels named by {@link #uniqueChannel}.
  */
-final class ServerFixture implements BeforeAllCallback, AfterAllCallback {
+public final class ServerFixture implements BeforeAllCallback, AfterAllCallback {
   private final UnaryOperator<Settings> customise;
   private SwitchboardServer server;
   private Api api;
@@ -23,22 +22,22 @@ final class ServerFixture implements BeforeAllCallback, AfterAllCallback {
     this.customise = customise;
   }
 
-  static ServerFixture withDefaults() {
+  public static ServerFixture withDefaults() {
     return new ServerFixture(UnaryOperator.identity());
   }
 
   /** A server whose default settings (on a random port) are changed by {@code customise}. */
-  static ServerFixture with(UnaryOperator<Settings> customise) {
+  public static ServerFixture with(UnaryOperator<Settings> customise) {
     return new ServerFixture(customise);
   }
 
   /** Starts a server outside the fixture's lifecycle; the caller stops it. */
-  static SwitchboardServer start(UnaryOperator<Settings> customise) {
+  public static SwitchboardServer start(UnaryOperator<Settings> customise) {
     return SwitchboardServer.start(customise.apply(Settings.defaults().withPort(0)));
   }
 
   /** A channel name no other test uses: {@code hint-<random>}. */
-  static String uniqueChannel(String hint) {
+  public static String uniqueChannel(String hint) {
     return hint + "-" + UUID.randomUUID().toString().substring(0, 13);
   }
 
@@ -55,11 +54,11 @@ final class ServerFixture implements BeforeAllCallback, AfterAllCallback {
     }
   }
 
-  Api api() {
+  public Api api() {
     return api;
   }
 
-  SwitchboardServer server() {
+  public SwitchboardServer server() {
     return server;
   }
 }
