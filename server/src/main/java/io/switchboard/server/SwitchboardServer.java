@@ -68,7 +68,8 @@ public final class SwitchboardServer {
           new VertxScheduler(vertx),
           settings.retention(),
           settings.idempotencyWindow(),
-          settings.idempotencyMaxKeys());
+          settings.idempotencyMaxKeys(),
+          settings.syncInterval());
       Engine engine = provider(settings.engine()).open(context);
       SwitchboardServer server = new SwitchboardServer(settings, vertx, engine);
       server.listen();

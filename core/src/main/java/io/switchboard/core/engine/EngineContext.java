@@ -16,6 +16,10 @@ import java.time.Duration;
  * @param idempotencyWindow how long an idempotency key is remembered
  * @param idempotencyKeysPerChannel at most this many keys are remembered per channel, the oldest
  *     forgotten first, so memory stays bounded whatever clients send
+ * @param syncInterval for a durable engine: {@link Duration#ZERO} to sync to disk before an append
+ *     is acknowledged (concurrent appends share one sync), or how often to sync, acknowledging
+ *     appends once the operating system holds them (a process crash loses nothing; a power loss
+ *     may lose up to this interval)
  */
 public record EngineContext(
     Path dataDir,
@@ -23,4 +27,9 @@ public record EngineContext(
     Scheduler scheduler,
     RetentionRules retention,
     Duration idempotencyWindow,
-    int idempotencyKeysPerChannel) {}
+    int idempotencyKeysPerChannel,
+    Duration syncInterval) {
+
+  /** Every append synced to disk before it is acknowledged. */
+  public static final Duration SYNC_EACH_COMMIT = Duration.ZERO;
+}

@@ -1,5 +1,6 @@
 package io.switchboard.core.message;
 
+import io.switchboard.core.channel.ChannelName;
 import io.switchboard.core.cursor.Cursor;
 import java.util.List;
 import java.util.Objects;
@@ -24,6 +25,18 @@ public record ReadResult(List<Message> messages, Cursor next, Optional<Cursor> t
 
   public static ReadResult empty(Cursor next) {
     return new ReadResult(List.of(), next, Optional.empty());
+  }
+
+  /**
+   * The answer for a channel that has no log: nothing, and a truncation when the cursor points
+   * into a log that is gone (an earlier incarnation, or another engine's before a restart).
+   */
+  public static ReadResult ofMissingChannel(ChannelName channel, StartPosition from) {
+    Cursor start = Cursor.start(channel, Cursor.ANY_EPOCH);
+    if (from instanceof StartPosition.After after && after.cursor().offset() > 0) {
+      return new ReadResult(List.of(), start, Optional.of(start));
+    }
+    return empty(start);
   }
 
   public boolean truncated() {

@@ -35,8 +35,14 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--data-dir", paramLabel = "DIR", description = "Where durable engines keep their files (default ./data).")
   String dataDir;
 
-  @Option(names = "--engine", paramLabel = "NAME", description = "Storage engine (default memory).")
+  @Option(names = "--engine", paramLabel = "NAME",
+      description = "Storage engine: embedded (default, durable, in --data-dir) or memory (volatile).")
   String engine;
+
+  @Option(names = "--sync-interval", paramLabel = "DURATION",
+      description = "0ms (default): sync each publish to disk before answering it, concurrent publishes sharing a sync;"
+          + " e.g. 100ms: sync that often, and a power loss may lose that much (a crash loses nothing).")
+  String syncInterval;
 
   @Option(names = "--max-message-size", paramLabel = "SIZE", description = "Largest message body, e.g. 1MiB (default).")
   String maxMessageSize;
@@ -79,6 +85,7 @@ final class ServeCommand implements Callable<Integer> {
     putIfGiven(flags, SettingsLoader.PORT, port);
     putIfGiven(flags, SettingsLoader.DATA_DIR, dataDir);
     putIfGiven(flags, SettingsLoader.ENGINE, engine);
+    putIfGiven(flags, SettingsLoader.SYNC_INTERVAL, syncInterval);
     putIfGiven(flags, SettingsLoader.MAX_MESSAGE_SIZE, maxMessageSize);
     putIfGiven(flags, SettingsLoader.CONFIG, config);
     return flags;

@@ -52,6 +52,7 @@ public final class SettingsLoader {
   public static final String OUTBOUND_BUFFER = "outbound-buffer";
   public static final String CORS_ORIGINS = "cors.origins";
   public static final String WS_PING_INTERVAL = "ws.ping-interval";
+  public static final String SYNC_INTERVAL = "sync-interval";
 
   /** Scalar settings and their defaults, in the order the documentation lists them. */
   static final Map<String, String> DEFAULTS = defaults();
@@ -115,8 +116,9 @@ public final class SettingsLoader {
     int outboundBuffer = value(OUTBOUND_BUFFER, text -> (int) ValueParsers.size(text, 4 * 1024, 1L << 30));
     List<String> corsOrigins = value(CORS_ORIGINS, SettingsLoader::origins);
     Duration wsPingInterval = value(WS_PING_INTERVAL, text -> ValueParsers.duration(text, Duration.ofSeconds(1), Duration.ofMinutes(10)));
+    Duration syncInterval = value(SYNC_INTERVAL, text -> ValueParsers.duration(text, Duration.ZERO, Duration.ofSeconds(10)));
     return new Settings(host, port, dataDir, engine, maxMessageSize, retention, idempotencyWindow, idempotencyMaxKeys, shutdownTimeout,
-        sseHeartbeat, sseRetry, outboundBuffer, corsOrigins, wsPingInterval);
+        sseHeartbeat, sseRetry, outboundBuffer, corsOrigins, wsPingInterval, syncInterval);
   }
 
   private <T> T value(String setting, Function<String, T> parser) {
@@ -308,7 +310,7 @@ public final class SettingsLoader {
     defaults.put(HOST, "127.0.0.1");
     defaults.put(PORT, "8080");
     defaults.put(DATA_DIR, "./data");
-    defaults.put(ENGINE, "memory");
+    defaults.put(ENGINE, "embedded");
     defaults.put(MAX_MESSAGE_SIZE, "1MiB");
     defaults.put(RETENTION_MAX_MESSAGES, String.valueOf(RetentionPolicy.DEFAULT.maxMessages()));
     defaults.put(RETENTION_MAX_AGE, "24h");
@@ -320,6 +322,7 @@ public final class SettingsLoader {
     defaults.put(OUTBOUND_BUFFER, "1MiB");
     defaults.put(CORS_ORIGINS, "");
     defaults.put(WS_PING_INTERVAL, "20s");
+    defaults.put(SYNC_INTERVAL, "0ms");
     return java.util.Collections.unmodifiableMap(defaults);
   }
 }

@@ -5,10 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.switchboard.server.testing.ServerFixture;
 import io.switchboard.server.SwitchboardServer;
 import io.switchboard.server.browser.CuttableProxy.RequestHead;
 import io.switchboard.server.browser.PageLog.StreamEvent;
-import io.switchboard.server.config.Settings;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -67,7 +67,7 @@ class EventSourceAndWebSocketInChromiumTest {
   @BeforeEach
   void openThePage(@TempDir Path browserProfile) throws IOException {
     PageServer pages = started(PageServer.start());
-    switchboard = SwitchboardServer.start(Settings.defaults().withPort(0).withCorsOrigins(List.of(pages.origin())));
+    switchboard = SwitchboardServer.start(ServerFixture.testDefaults().withCorsOrigins(List.of(pages.origin())));
     started.push(switchboard::stop);
     proxy = started(CuttableProxy.to(switchboard.port()));
     browser = started(HeadlessChromium.start(browserProfile));

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.switchboard.server.testing.ServerFixture;
 import io.switchboard.server.SwitchboardServer;
-import io.switchboard.server.config.Settings;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -26,7 +26,7 @@ class PublishAndReadCommandTest {
 
   @BeforeAll
   static void startServer() {
-    server = SwitchboardServer.start(Settings.defaults().withPort(0));
+    server = SwitchboardServer.start(ServerFixture.testDefaults());
     url = "http://127.0.0.1:" + server.port();
   }
 

@@ -3,8 +3,8 @@ package io.switchboard.server.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.switchboard.server.testing.ServerFixture;
 import io.switchboard.server.SwitchboardServer;
-import io.switchboard.server.config.Settings;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
@@ -31,7 +31,7 @@ class SubscribeCommandTest {
 
   @BeforeEach
   void startServer() {
-    server = SwitchboardServer.start(Settings.defaults().withPort(0).withShutdownTimeout(Duration.ofSeconds(2)));
+    server = SwitchboardServer.start(ServerFixture.testDefaults().withShutdownTimeout(Duration.ofSeconds(2)));
     url = "http://127.0.0.1:" + server.port();
   }
 

@@ -62,7 +62,8 @@ class SettingsLoaderTest {
       assertThat(settings.host()).isEqualTo("127.0.0.1");
       assertThat(settings.port()).isEqualTo(8080);
       assertThat(settings.dataDir()).isEqualTo(Path.of("./data"));
-      assertThat(settings.engine()).isEqualTo("memory");
+      assertThat(settings.engine()).isEqualTo("embedded");
+      assertThat(settings.syncInterval()).isZero();
       assertThat(settings.maxMessageSize()).isEqualTo(1_048_576);
       assertThat(settings.retention().defaultPolicy()).isEqualTo(new RetentionPolicy(1_000, Duration.ofHours(24)));
       assertThat(settings.retention().rules()).isEmpty();
@@ -95,6 +96,7 @@ class SettingsLoaderTest {
       "max-message-size, SWITCHBOARD_MAX_MESSAGE_SIZE",
       "data-dir, SWITCHBOARD_DATA_DIR",
       "shutdown-timeout, SWITCHBOARD_SHUTDOWN_TIMEOUT",
+      "sync-interval, SWITCHBOARD_SYNC_INTERVAL",
       "config, SWITCHBOARD_CONFIG",
     })
     void environmentNameIsTheSettingUpperCasedWithUnderscores(String setting, String variable) {
@@ -219,6 +221,7 @@ class SettingsLoaderTest {
           outbound-buffer: 2MiB
           cors:
             origins: [https://app.example.com, "http://localhost:3000"]
+          sync-interval: 50ms
           """);
 
       assertThat(settings).isEqualTo(new Settings(
@@ -235,7 +238,8 @@ class SettingsLoaderTest {
           Duration.ofMillis(500),
           2 * 1024 * 1024,
           List.of("https://app.example.com", "http://localhost:3000"),
-          Duration.ofSeconds(20)));
+          Duration.ofSeconds(20),
+          Duration.ofMillis(50)));
     }
 
     @Test

@@ -2,8 +2,8 @@ package io.switchboard.server.docs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.switchboard.server.testing.ServerFixture;
 import io.switchboard.server.SwitchboardServer;
-import io.switchboard.server.config.Settings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -32,7 +32,7 @@ class DocumentedExamplesTest {
 
   @BeforeEach
   void startServer() {
-    server = SwitchboardServer.start(Settings.defaults().withPort(0));
+    server = SwitchboardServer.start(ServerFixture.testDefaults());
   }
 
   @AfterEach

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.switchboard.server.testing.ServerFixture;
 import io.switchboard.server.SwitchboardServer;
-import io.switchboard.server.config.Settings;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -30,7 +30,7 @@ class OpenApiDocumentTest {
 
   @BeforeAll
   static void startServer() {
-    server = SwitchboardServer.start(Settings.defaults().withPort(0));
+    server = SwitchboardServer.start(ServerFixture.testDefaults());
   }
 
   @AfterAll

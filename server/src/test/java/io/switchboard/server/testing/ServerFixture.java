@@ -31,9 +31,19 @@ public final class ServerFixture implements BeforeAllCallback, AfterAllCallback 
     return new ServerFixture(customise);
   }
 
-  /** Starts a server outside the fixture's lifecycle; the caller stops it. */
+  /**
+   * Starts a server outside the fixture's lifecycle; the caller stops it. It runs the memory
+   * engine unless {@code customise} chooses another: tests of durability choose the embedded
+   * engine with a data directory of their own.
+   */
   public static SwitchboardServer start(UnaryOperator<Settings> customise) {
-    return SwitchboardServer.start(customise.apply(Settings.defaults().withPort(0)));
+    return SwitchboardServer.start(customise.apply(testDefaults()));
+  }
+
+  /** The defaults on a random port, with the memory engine (no data directory is touched). */
+  public static Settings testDefaults() {
+    Settings defaults = Settings.defaults().withPort(0);
+    return defaults.withEngine("memory", defaults.dataDir());
   }
 
   /** A channel name no other test uses: {@code hint-<random>}. */

@@ -78,7 +78,7 @@ public final class MemoryEngine implements Engine {
     return answer(() -> {
       checkOpen();
       ChannelLog log = channels.get(channel);
-      return log != null ? log.read(from, limit, clock.millis()) : readUnknown(channel, from);
+      return log != null ? log.read(from, limit, clock.millis()) : ReadResult.ofMissingChannel(channel, from);
     });
   }
 
@@ -148,15 +148,6 @@ public final class MemoryEngine implements Engine {
         scheduleSweep();
       }
     });
-  }
-
-  /** A channel without a log has nothing; a cursor from an earlier incarnation is told so. */
-  private static ReadResult readUnknown(ChannelName channel, StartPosition from) {
-    Cursor start = Cursor.start(channel, Cursor.ANY_EPOCH);
-    if (from instanceof StartPosition.After after && after.cursor().offset() > 0) {
-      return new ReadResult(List.of(), start, Optional.of(start));
-    }
-    return ReadResult.empty(start);
   }
 
   private ChannelLog newLog(ChannelName channel) {

@@ -51,7 +51,7 @@ class BrokerOnMemoryEngineTest {
 
   private MemoryEngine open(RetentionPolicy policy) {
     return new MemoryEngine(new EngineContext(Path.of("unused"), clock, scheduler, RetentionRules.uniform(policy),
-        Duration.ofMinutes(5), 10_000));
+        Duration.ofMinutes(5), 10_000, EngineContext.SYNC_EACH_COMMIT));
   }
 
   @AfterEach

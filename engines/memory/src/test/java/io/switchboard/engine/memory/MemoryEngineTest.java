@@ -56,7 +56,7 @@ class MemoryEngineTest {
 
   private MemoryEngine open(RetentionRules rules, Duration idempotencyWindow, int keysPerChannel) {
     MemoryEngine opened = new MemoryEngine(
-        new EngineContext(Path.of("unused"), clock, scheduler, rules, idempotencyWindow, keysPerChannel));
+        new EngineContext(Path.of("unused"), clock, scheduler, rules, idempotencyWindow, keysPerChannel, EngineContext.SYNC_EACH_COMMIT));
     opened.listen(heard::add);
     return opened;
   }

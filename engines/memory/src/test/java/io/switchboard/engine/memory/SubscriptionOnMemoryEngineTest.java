@@ -65,7 +65,7 @@ class SubscriptionOnMemoryEngineTest {
 
   private MemoryEngine open(RetentionPolicy policy) {
     return new MemoryEngine(new EngineContext(Path.of("unused"), clock, scheduler, RetentionRules.uniform(policy),
-        Duration.ofMinutes(5), 10_000));
+        Duration.ofMinutes(5), 10_000, EngineContext.SYNC_EACH_COMMIT));
   }
 
   /** Starts over on an engine with another retention; only for the start of a test. */

@@ -32,7 +32,7 @@ class WaiterRegistrationRaceTest {
   @Test
   void aWaitRegisteredWhileAnotherIsReleasedIsWokenByThePublish() throws Exception {
     EngineContext context = new EngineContext(Path.of("unused"), Clock.systemUTC(), NEVER,
-        RetentionRules.uniform(new RetentionPolicy(10, Duration.ofHours(1))), Duration.ofMinutes(5), 10);
+        RetentionRules.uniform(new RetentionPolicy(10, Duration.ofHours(1))), Duration.ofMinutes(5), 10, EngineContext.SYNC_EACH_COMMIT);
     Broker broker = new Broker(new MemoryEngine(context), NEVER, 1024);
     ChannelName channel = ChannelName.of("race");
     ExecutorService racer = Executors.newSingleThreadExecutor();
