@@ -4,6 +4,7 @@ import io.switchboard.core.broker.Broker;
 import io.switchboard.core.engine.Engine;
 import io.switchboard.core.engine.EngineContext;
 import io.switchboard.core.engine.EngineProvider;
+import io.switchboard.core.session.Sessions;
 import io.switchboard.core.engine.EngineException;
 import io.switchboard.server.config.Settings;
 import io.switchboard.server.http.HttpTransport;
@@ -40,6 +41,7 @@ public final class SwitchboardServer {
   private final Vertx vertx;
   private final Engine engine;
   private final Broker broker;
+  private final Sessions sessions;
   private final List<HttpServer> httpServers = new CopyOnWriteArrayList<>();
   private final AtomicBoolean stopping = new AtomicBoolean();
   private final HttpTransport transport;
@@ -49,8 +51,10 @@ public final class SwitchboardServer {
     this.settings = settings;
     this.vertx = vertx;
     this.engine = engine;
-    this.broker = new Broker(engine, new VertxScheduler(vertx), settings.maxMessageSize());
-    this.transport = new HttpTransport(broker, settings, stopping::get);
+    VertxScheduler scheduler = new VertxScheduler(vertx);
+    this.broker = new Broker(engine, scheduler, settings.maxMessageSize());
+    this.sessions = new Sessions(engine.sessions(), Clock.systemUTC(), scheduler, settings.sessionIdleTimeout());
+    this.transport = new HttpTransport(broker, sessions, settings, stopping::get);
   }
 
   /**
@@ -61,6 +65,7 @@ public final class SwitchboardServer {
    */
   public static SwitchboardServer start(Settings settings) {
     Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+    Engine engine = null;
     try {
       EngineContext context = new EngineContext(
           settings.dataDir(),
@@ -70,11 +75,14 @@ public final class SwitchboardServer {
           settings.idempotencyWindow(),
           settings.idempotencyMaxKeys(),
           settings.syncInterval());
-      Engine engine = provider(settings.engine()).open(context);
+      engine = provider(settings.engine()).open(context);
       SwitchboardServer server = new SwitchboardServer(settings, vertx, engine);
       server.listen();
       return server;
     } catch (RuntimeException failed) {
+      if (engine != null) {
+        engine.close();
+      }
       vertx.close();
       throw failed;
     }
@@ -95,6 +103,7 @@ public final class SwitchboardServer {
     }
     log.info("shutting down: answering held requests, waiting up to {} for requests in flight", settings.shutdownTimeout());
     broker.shutdown();
+    sessions.stop();
     transport.closeWebSockets();
     long timeoutMillis = Math.max(1, settings.shutdownTimeout().toMillis());
     try {

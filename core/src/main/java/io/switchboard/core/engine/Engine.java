@@ -46,6 +46,9 @@ public interface Engine {
   /** Channels the engine holds, ordered by name, starting after {@code after} when given. */
   CompletionStage<ChannelPage> list(Optional<ChannelName> after, int limit);
 
+  /** The engine's store of stateful sessions. */
+  SessionStore sessions();
+
   /**
    * Registers the one listener told about every appended message, including (for a shared
    * engine) messages appended by other nodes. Call before the first append.

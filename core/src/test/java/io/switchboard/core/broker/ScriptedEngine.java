@@ -8,6 +8,7 @@ import io.switchboard.core.engine.AppendListener;
 import io.switchboard.core.engine.ChannelInfo;
 import io.switchboard.core.engine.ChannelPage;
 import io.switchboard.core.engine.Engine;
+import io.switchboard.core.engine.SessionStore;
 import io.switchboard.core.message.Appended;
 import io.switchboard.core.message.Message;
 import io.switchboard.core.message.Publication;
@@ -72,6 +73,11 @@ final class ScriptedEngine implements Engine {
     Listing listing = new Listing(after, limit, new CompletableFuture<>());
     listings.add(listing);
     return listing.answer();
+  }
+
+  @Override
+  public SessionStore sessions() {
+    throw new UnsupportedOperationException("the broker does not use sessions");
   }
 
   @Override

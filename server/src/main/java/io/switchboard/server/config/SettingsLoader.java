@@ -53,6 +53,7 @@ public final class SettingsLoader {
   public static final String CORS_ORIGINS = "cors.origins";
   public static final String WS_PING_INTERVAL = "ws.ping-interval";
   public static final String SYNC_INTERVAL = "sync-interval";
+  public static final String SESSIONS_IDLE_TIMEOUT = "sessions.idle-timeout";
 
   /** Scalar settings and their defaults, in the order the documentation lists them. */
   static final Map<String, String> DEFAULTS = defaults();
@@ -116,9 +117,10 @@ public final class SettingsLoader {
     int outboundBuffer = value(OUTBOUND_BUFFER, text -> (int) ValueParsers.size(text, 4 * 1024, 1L << 30));
     List<String> corsOrigins = value(CORS_ORIGINS, SettingsLoader::origins);
     Duration wsPingInterval = value(WS_PING_INTERVAL, text -> ValueParsers.duration(text, Duration.ofSeconds(1), Duration.ofMinutes(10)));
+    Duration sessionIdleTimeout = value(SESSIONS_IDLE_TIMEOUT, text -> ValueParsers.duration(text, Duration.ofSeconds(1), Duration.ofDays(30)));
     Duration syncInterval = value(SYNC_INTERVAL, text -> ValueParsers.duration(text, Duration.ZERO, Duration.ofSeconds(10)));
     return new Settings(host, port, dataDir, engine, maxMessageSize, retention, idempotencyWindow, idempotencyMaxKeys, shutdownTimeout,
-        sseHeartbeat, sseRetry, outboundBuffer, corsOrigins, wsPingInterval, syncInterval);
+        sseHeartbeat, sseRetry, outboundBuffer, corsOrigins, wsPingInterval, syncInterval, sessionIdleTimeout);
   }
 
   private <T> T value(String setting, Function<String, T> parser) {
@@ -323,6 +325,7 @@ public final class SettingsLoader {
     defaults.put(CORS_ORIGINS, "");
     defaults.put(WS_PING_INTERVAL, "20s");
     defaults.put(SYNC_INTERVAL, "0ms");
+    defaults.put(SESSIONS_IDLE_TIMEOUT, "24h");
     return java.util.Collections.unmodifiableMap(defaults);
   }
 }

@@ -3,6 +3,7 @@ package io.switchboard.server.http;
 import io.netty.handler.codec.TooLongFrameException;
 import io.switchboard.core.InvalidInputException;
 import io.switchboard.core.broker.Broker;
+import io.switchboard.core.session.Sessions;
 import io.switchboard.server.config.Settings;
 import io.switchboard.server.ws.WsHandler;
 import io.vertx.ext.web.handler.CorsHandler;
@@ -23,7 +24,7 @@ import java.util.regex.Pattern;
 
 /**
  * The HTTP transport: routes of the API v1 contract for request-response, short polling and long
- * polling, health, and the problem answers for everything that does not fit them (unknown paths,
+ * polling, event streams, sessions, health, and the problem answers for everything that does not fit them (unknown paths,
  * wrong methods, oversized bodies, malformed requests).
  */
 public final class HttpTransport {
@@ -34,9 +35,17 @@ public final class HttpTransport {
       Pattern.compile("/v1/channels/?"), List.of(HttpMethod.GET),
       Pattern.compile("/v1/subscribe/?"), List.of(HttpMethod.GET),
       Pattern.compile("/v1/ws/?"), List.of(HttpMethod.GET),
+      Pattern.compile("/v1/sessions/?"), List.of(HttpMethod.POST),
+      Pattern.compile("/v1/sessions/[^/]+/?"), List.of(HttpMethod.GET, HttpMethod.DELETE),
+      Pattern.compile("/v1/sessions/[^/]+/messages/?"), List.of(HttpMethod.GET),
+      Pattern.compile("/v1/sessions/[^/]+/ack/?"), List.of(HttpMethod.POST),
       Pattern.compile("/health/(live|ready)/?"), List.of(HttpMethod.GET));
 
+  /** Session requests carry up to 64 patterns or one stream cursor: a few kilobytes at most. */
+  private static final int SESSION_BODY_LIMIT = 64 * 1024;
+
   private final Broker broker;
+  private final Sessions sessions;
   private final Settings settings;
   private final int maxMessageSize;
   private final BooleanSupplier stopping;
@@ -45,8 +54,9 @@ public final class HttpTransport {
   /**
    * @param stopping true once a graceful shutdown has begun: new requests are then answered 503
    */
-  public HttpTransport(Broker broker, Settings settings, BooleanSupplier stopping) {
+  public HttpTransport(Broker broker, Sessions sessions, Settings settings, BooleanSupplier stopping) {
     this.broker = broker;
+    this.sessions = sessions;
     this.settings = settings;
     this.maxMessageSize = settings.maxMessageSize();
     this.stopping = stopping;
@@ -59,6 +69,7 @@ public final class HttpTransport {
         settings.sseRetry().toMillis(), settings.sseHeartbeat().toMillis());
     ChannelHandlers channels = new ChannelHandlers(broker, streams);
     SubscribeHandlers subscribe = new SubscribeHandlers(broker, streams, clock);
+    SessionHandlers sessionHandlers = new SessionHandlers(sessions, subscribe, streams, sessionTouchInterval());
     WsHandler webSockets = new WsHandler(vertx, broker, settings.effectiveOutboundBuffer(), settings.wsPingInterval().toMillis());
     webSocketHandlers.add(webSockets);
     Router router = Router.router(vertx);
@@ -73,6 +84,11 @@ public final class HttpTransport {
     router.get("/v1/channels/:channel").handler(channels::describe);
     router.get("/v1/channels").handler(channels::list);
     router.get("/v1/subscribe").handler(subscribe::subscribe);
+    router.post("/v1/sessions").handler(BodyHandler.create(false).setBodyLimit(SESSION_BODY_LIMIT)).handler(sessionHandlers::create);
+    router.get("/v1/sessions/:id").handler(sessionHandlers::describe);
+    router.delete("/v1/sessions/:id").handler(sessionHandlers::delete);
+    router.get("/v1/sessions/:id/messages").handler(sessionHandlers::messages);
+    router.post("/v1/sessions/:id/ack").handler(BodyHandler.create(false).setBodyLimit(SESSION_BODY_LIMIT)).handler(sessionHandlers::acknowledge);
     router.get("/v1/ws").handler(ctx -> webSockets.upgrade(ctx, (status, detail) -> Problems.send(ctx.response(), status, detail)));
     router.get("/health/live").handler(ctx -> Answers.json(ctx, 200, JsonBodies.status("live")));
     router.get("/health/ready").handler(this::ready);
@@ -83,6 +99,11 @@ public final class HttpTransport {
     router.errorHandler(400, ctx -> Problems.send(ctx.response(), 400, "the request URL is not valid percent-encoding"));
     router.errorHandler(500, this::onFailure);
     return router;
+  }
+
+  /** A session stream records a use this often, well within the idle timeout. */
+  private long sessionTouchInterval() {
+    return Math.max(1_000, Math.min(settings.sessionIdleTimeout().toMillis() / 4, 60_000));
   }
 
   /** Closes every WebSocket with 1001 (going away), also those without subscriptions; for shutdown. */
@@ -106,7 +127,7 @@ public final class HttpTransport {
 
   private static CorsHandler cors(List<String> origins) {
     CorsHandler cors = CorsHandler.create()
-        .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST))
+        .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.DELETE))
         .allowedHeaders(Set.of("Content-Type", ChannelHandlers.IDEMPOTENCY_KEY, StreamHandlers.LAST_EVENT_ID, "Authorization"))
         .exposedHeaders(Set.of(ChannelHandlers.IDEMPOTENT_REPLAYED, "Retry-After"))
         .maxAgeSeconds(600);
@@ -146,7 +167,9 @@ public final class HttpTransport {
     }
     int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
     String detail = switch (status) {
-      case 413 -> "the message body is larger than the maximum of " + maxMessageSize + " bytes; nothing was stored";
+      case 413 -> ctx.request().path().startsWith("/v1/sessions")
+          ? "the request body is larger than the maximum of " + SESSION_BODY_LIMIT + " bytes"
+          : "the message body is larger than the maximum of " + maxMessageSize + " bytes; nothing was stored";
       case 400 -> "the request is malformed";
       case 404 -> "there is no endpoint at " + ctx.request().path() + "; see docs/api.md";
       case 405 -> methodNotAllowedDetail(ctx);

@@ -4,12 +4,14 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.switchboard.core.broker.ChannelStatus;
 import io.switchboard.core.channel.ChannelName;
+import io.switchboard.core.channel.ChannelPattern;
 import io.switchboard.core.cursor.Cursor;
 import io.switchboard.core.engine.ChannelInfo;
 import io.switchboard.core.engine.ChannelPage;
 import io.switchboard.core.message.Appended;
 import io.switchboard.core.message.Message;
 import io.switchboard.core.message.ReadResult;
+import io.switchboard.core.session.Session;
 import io.vertx.core.buffer.Buffer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -78,6 +80,22 @@ final class JsonBodies {
         }
         json.writeEndArray();
       }
+      json.writeEndObject();
+    });
+  }
+
+  static Buffer session(Session session) {
+    return write(json -> {
+      json.writeStartObject();
+      json.writeStringField("id", session.id());
+      json.writeArrayFieldStart("channels");
+      for (ChannelPattern pattern : session.patterns()) {
+        json.writeString(pattern.value());
+      }
+      json.writeEndArray();
+      json.writeStringField("cursor", session.position().encode());
+      json.writeNumberField("created", session.createdAt());
+      json.writeNumberField("expires", session.expiresAt());
       json.writeEndObject();
     });
   }

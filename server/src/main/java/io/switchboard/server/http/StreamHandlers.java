@@ -22,8 +22,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Server-Sent Events: a channel's own stream ({@code GET /v1/channels/{channel}/messages} with
- * {@code Accept: text/event-stream}) and the stream of several channels and patterns
- * ({@code GET /v1/subscribe}). One instance per event loop; it also sends the heartbeats of the
+ * {@code Accept: text/event-stream}), the stream of several channels and patterns
+ * ({@code GET /v1/subscribe}) and a session's ({@code GET /v1/sessions/{id}/messages}). One instance per event loop; it also sends the heartbeats of the
  * streams on its event loop.
  */
 final class StreamHandlers {
@@ -54,7 +54,7 @@ final class StreamHandlers {
   /** A channel's own stream: data as published, ids are the channel's cursors. */
   void channelStream(RoutingContext ctx, ChannelName channel, QueryParameters query) {
     SubscriptionStart start = channelStart(ctx, channel, query);
-    openStream(ctx, List.of(ChannelPattern.of(channel.value())), start, /* streamCursor= */ null);
+    openStream(ctx, List.of(ChannelPattern.of(channel.value())), start, /* streamCursor= */ null, () -> {});
   }
 
   /** Several channels and patterns in one stream: data is the message as JSON, ids are stream cursors. */
@@ -64,7 +64,15 @@ final class StreamHandlers {
         ? SubscriptionStart.latest()
         : SubscriptionStart.resume(position);
     StreamCursor initial = position.since() == SubscriptionStart.NOW ? StreamCursor.since(clock.millis()) : position;
-    openStream(ctx, patterns, start, initial);
+    openStream(ctx, patterns, start, initial, () -> {});
+  }
+
+  /**
+   * A session's stream: like {@code /v1/subscribe}'s, from the session's position; {@code onEnd}
+   * runs once the stream has ended for any reason.
+   */
+  void sessionStream(RoutingContext ctx, List<ChannelPattern> patterns, StreamCursor position, Runnable onEnd) {
+    openStream(ctx, patterns, SubscriptionStart.resume(position), position, onEnd);
   }
 
   /** The patterns of a {@code /v1/subscribe} request: every {@code channel} parameter. */
@@ -109,7 +117,8 @@ final class StreamHandlers {
         : SubscriptionStart.of(channel, asRead);
   }
 
-  private void openStream(RoutingContext ctx, List<ChannelPattern> patterns, SubscriptionStart start, StreamCursor streamCursor) {
+  private void openStream(RoutingContext ctx, List<ChannelPattern> patterns, SubscriptionStart start, StreamCursor streamCursor,
+      Runnable onEnd) {
     HttpServerResponse response = ctx.response();
     response.setChunked(true)
         .putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream; charset=utf-8")
@@ -117,7 +126,10 @@ final class StreamHandlers {
         .putHeader("X-Accel-Buffering", "no");
     response.write(SseFormats.opening(retryMillis));
     Context context = Vertx.currentContext();
-    SseStream stream = new SseStream(context, response, ctx.request().connection(), maxBufferedBytes, streamCursor, open::remove);
+    SseStream stream = new SseStream(context, response, ctx.request().connection(), maxBufferedBytes, streamCursor, ended -> {
+      open.remove(ended);
+      onEnd.run();
+    });
     open.add(stream);
     Subscription subscription = broker.subscribe(patterns, start, TRANSPORT, stream);
     stream.attach(subscription);

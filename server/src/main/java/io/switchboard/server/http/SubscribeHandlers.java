@@ -39,11 +39,19 @@ final class SubscribeHandlers {
       return;
     }
     StreamCursor position = StreamHandlers.streamStart(ctx, query);
-    int limit = query.integer("limit", 1, Broker.MAX_LIMIT).orElse(ChannelHandlers.DEFAULT_LIMIT);
-    Optional<Integer> wait = query.integer("wait", 1, (int) Broker.MAX_WAIT.toSeconds());
     boolean fromNow = position.positions().isEmpty() && position.since() == SubscriptionStart.NOW;
     StreamCursor start = fromNow ? StreamCursor.since(clock.millis()) : position;
-    SubscriptionStart subscriptionStart = fromNow ? SubscriptionStart.latest() : SubscriptionStart.resume(position);
+    poll(ctx, patterns, start, fromNow ? SubscriptionStart.latest() : SubscriptionStart.resume(position), query);
+  }
+
+  /**
+   * A short or long poll (with {@code wait}) of {@code patterns}, answered with the messages after
+   * {@code start} and the cursor after them.
+   */
+  void poll(RoutingContext ctx, List<ChannelPattern> patterns, StreamCursor start, SubscriptionStart subscriptionStart,
+      QueryParameters query) {
+    int limit = query.integer("limit", 1, Broker.MAX_LIMIT).orElse(ChannelHandlers.DEFAULT_LIMIT);
+    Optional<Integer> wait = query.integer("wait", 1, (int) Broker.MAX_WAIT.toSeconds());
 
     Context context = Vertx.currentContext();
     long[] timer = {-1};

@@ -222,6 +222,8 @@ class SettingsLoaderTest {
           cors:
             origins: [https://app.example.com, "http://localhost:3000"]
           sync-interval: 50ms
+          sessions:
+            idle-timeout: 30m
           """);
 
       assertThat(settings).isEqualTo(new Settings(
@@ -239,7 +241,8 @@ class SettingsLoaderTest {
           2 * 1024 * 1024,
           List.of("https://app.example.com", "http://localhost:3000"),
           Duration.ofSeconds(20),
-          Duration.ofMillis(50)));
+          Duration.ofMillis(50),
+          Duration.ofMinutes(30)));
     }
 
     @Test

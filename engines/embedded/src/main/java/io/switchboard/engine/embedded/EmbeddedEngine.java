@@ -10,6 +10,7 @@ import io.switchboard.core.engine.Engine;
 import io.switchboard.core.engine.EngineContext;
 import io.switchboard.core.engine.EngineException;
 import io.switchboard.core.engine.IdempotencyConflictException;
+import io.switchboard.core.engine.SessionStore;
 import io.switchboard.core.message.Appended;
 import io.switchboard.core.message.Message;
 import io.switchboard.core.message.Publication;
@@ -72,6 +73,7 @@ public final class EmbeddedEngine implements Engine {
 
   private final Store store;
   private final GroupCommit commits;
+  private final EmbeddedSessionStore sessions;
   private final EngineContext context;
   private final Clock clock;
   private final ConcurrentSkipListMap<ChannelName, ChannelState> channels = new ConcurrentSkipListMap<>();
@@ -90,6 +92,7 @@ public final class EmbeddedEngine implements Engine {
     this.lastCompaction = clock.millis();
     boolean syncEachCommit = context.syncInterval().isZero();
     this.commits = new GroupCommit(store, syncEachCommit);
+    this.sessions = new EmbeddedSessionStore(store, commits);
     this.readers = Executors.newFixedThreadPool(READER_THREADS, daemonThreads("switchboard-embedded-read"));
     this.maintenance = Executors.newSingleThreadScheduledExecutor(daemonThreads("switchboard-embedded-maintenance"));
     if (!syncEachCommit) {
@@ -108,9 +111,15 @@ public final class EmbeddedEngine implements Engine {
     EmbeddedEngine engine;
     try {
       engine = new EmbeddedEngine(context, store);
-      engine.load();
     } catch (RuntimeException failed) {
       store.close();
+      throw failed;
+    }
+    try {
+      engine.load();
+      engine.sessions.load();
+    } catch (RuntimeException failed) {
+      engine.close();
       throw failed;
     }
     engine.scheduleSweep();
@@ -159,6 +168,11 @@ public final class EmbeddedEngine implements Engine {
       }
       return new ChannelPage(page, Optional.empty());
     });
+  }
+
+  @Override
+  public SessionStore sessions() {
+    return sessions;
   }
 
   @Override

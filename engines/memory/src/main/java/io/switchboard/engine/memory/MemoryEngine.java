@@ -8,6 +8,7 @@ import io.switchboard.core.engine.ChannelPage;
 import io.switchboard.core.engine.Engine;
 import io.switchboard.core.engine.EngineContext;
 import io.switchboard.core.engine.EngineException;
+import io.switchboard.core.engine.SessionStore;
 import io.switchboard.core.message.Appended;
 import io.switchboard.core.message.Publication;
 import io.switchboard.core.message.ReadResult;
@@ -46,6 +47,7 @@ public final class MemoryEngine implements Engine {
   private final Clock clock;
   private final Scheduler scheduler;
   private final IdempotencySettings idempotency;
+  private final MemorySessionStore sessions = new MemorySessionStore();
   private volatile AppendListener listener = message -> {};
   private volatile boolean open = true;
   private volatile Scheduler.Cancellable sweep;
@@ -104,6 +106,11 @@ public final class MemoryEngine implements Engine {
       }
       return new ChannelPage(page, Optional.empty());
     });
+  }
+
+  @Override
+  public SessionStore sessions() {
+    return sessions;
   }
 
   @Override

@@ -1,0 +1,127 @@
+package io.switchboard.server.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.switchboard.core.InvalidInputException;
+import io.switchboard.core.broker.SubscriptionStart;
+import io.switchboard.core.channel.ChannelPattern;
+import io.switchboard.core.cursor.StreamCursor;
+import io.switchboard.core.session.Session;
+import io.switchboard.core.session.Sessions;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
+
+/**
+ * Stateful sessions: {@code POST /v1/sessions}, {@code GET|DELETE /v1/sessions/{id}},
+ * {@code GET /v1/sessions/{id}/messages} (short poll, long poll with {@code wait}, or an event
+ * stream) and {@code POST /v1/sessions/{id}/ack}.
+ *
+ * <p>A read starts at the session's acknowledged position, so what a client has not acknowledged
+ * it reads again (at least once). It acknowledges with {@code POST .../ack}, with {@code ack=CURSOR}
+ * on its next read, or, on an event stream, with the {@code Last-Event-ID} its browser sends when
+ * it reconnects.
+ */
+final class SessionHandlers {
+  private static final Set<String> CREATE_FIELDS = Set.of("channels");
+  private static final Set<String> ACK_FIELDS = Set.of("id");
+
+  private final Sessions sessions;
+  private final SubscribeHandlers polls;
+  private final StreamHandlers streams;
+  private final long touchStreamsEveryMillis;
+
+  SessionHandlers(Sessions sessions, SubscribeHandlers polls, StreamHandlers streams, long touchStreamsEveryMillis) {
+    this.sessions = sessions;
+    this.polls = polls;
+    this.streams = streams;
+    this.touchStreamsEveryMillis = touchStreamsEveryMillis;
+  }
+
+  void create(RoutingContext ctx) {
+    JsonNode body = JsonRequests.object(ctx, CREATE_FIELDS);
+    JsonNode channels = body.get("channels");
+    if (channels == null || !channels.isArray()) {
+      throw new InvalidInputException("field \"channels\" must be a list of channels and patterns, e.g. {\"channels\":[\"orders.42\",\"chat.*\"]}");
+    }
+    List<ChannelPattern> patterns = new ArrayList<>();
+    for (JsonNode channel : channels) {
+      if (!channel.isTextual()) {
+        throw new InvalidInputException("field \"channels\" must hold only strings, not " + channel);
+      }
+      patterns.add(ChannelPattern.of(channel.asText()));
+    }
+    Answers.when(ctx, sessions.create(patterns), session -> {
+      ctx.response().putHeader(HttpHeaders.LOCATION, "/v1/sessions/" + session.id());
+      Answers.json(ctx, 201, JsonBodies.session(session));
+    });
+  }
+
+  void describe(RoutingContext ctx) {
+    withSession(ctx, sessions.use(id(ctx)), session -> Answers.json(ctx, 200, JsonBodies.session(session)));
+  }
+
+  void messages(RoutingContext ctx) {
+    QueryParameters query = QueryParameters.of(ctx);
+    boolean stream = StreamHandlers.wantsEventStream(ctx);
+    Optional<String> acknowledged = stream
+        ? Optional.ofNullable(ctx.request().getHeader(StreamHandlers.LAST_EVENT_ID)).or(() -> query.text("ack"))
+        : query.text("ack");
+    CompletionStage<Optional<Session>> found = acknowledged.isPresent()
+        ? sessions.acknowledge(id(ctx), StreamCursor.parse(acknowledged.get()))
+        : sessions.use(id(ctx));
+    withSession(ctx, found, session -> {
+      if (stream) {
+        openStream(ctx, session);
+      } else {
+        polls.poll(ctx, session.patterns(), session.position(), SubscriptionStart.resume(session.position()), query);
+      }
+    });
+  }
+
+  void acknowledge(RoutingContext ctx) {
+    StreamCursor cursor = StreamCursor.parse(JsonRequests.text(JsonRequests.object(ctx, ACK_FIELDS), "id"));
+    withSession(ctx, sessions.acknowledge(id(ctx), cursor), session -> ctx.response().setStatusCode(204).end());
+  }
+
+  void delete(RoutingContext ctx) {
+    Answers.when(ctx, sessions.delete(id(ctx)), deleted -> {
+      if (deleted) {
+        ctx.response().setStatusCode(204).end();
+      } else {
+        notFound(ctx);
+      }
+    });
+  }
+
+  /** A stream keeps its session from expiring: it records a use now and then while open. */
+  private void openStream(RoutingContext ctx, Session session) {
+    Vertx vertx = ctx.vertx();
+    long timer = vertx.setPeriodic(touchStreamsEveryMillis, id -> sessions.use(session.id()));
+    streams.sessionStream(ctx, session.patterns(), session.position(), () -> vertx.cancelTimer(timer));
+  }
+
+  private static void withSession(RoutingContext ctx, CompletionStage<Optional<Session>> found, Consumer<Session> onFound) {
+    Answers.when(ctx, found, session -> {
+      if (session.isPresent()) {
+        onFound.accept(session.get());
+      } else {
+        notFound(ctx);
+      }
+    });
+  }
+
+  private static String id(RoutingContext ctx) {
+    return ctx.pathParam("id");
+  }
+
+  private static void notFound(RoutingContext ctx) {
+    Problems.send(ctx.response(), 404, "there is no session " + InvalidInputException.quote(id(ctx))
+        + "; it was deleted, expired after being idle, or never existed: create one with POST /v1/sessions");
+  }
+}
