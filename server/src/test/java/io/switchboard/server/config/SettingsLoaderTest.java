@@ -123,7 +123,7 @@ class SettingsLoaderTest {
       assertThat(settings.host()).as("environment over file").isEqualTo("10.0.0.1");
       assertThat(settings.maxMessageSize()).as("file over default").isEqualTo(2 << 20);
       assertThat(settings.shutdownTimeout()).as("file over default").isEqualTo(Duration.ofSeconds(3));
-      assertThat(settings.engine()).as("default when nobody says").isEqualTo("memory");
+      assertThat(settings.engine()).as("default when nobody says").isEqualTo("embedded");
     }
 
     @Test
