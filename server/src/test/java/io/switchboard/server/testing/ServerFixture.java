@@ -2,8 +2,14 @@ package io.switchboard.server.testing;
 
 import io.switchboard.server.SwitchboardServer;
 import io.switchboard.server.config.Settings;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -40,10 +46,33 @@ public final class ServerFixture implements BeforeAllCallback, AfterAllCallback 
     return SwitchboardServer.start(customise.apply(testDefaults()));
   }
 
-  /** The defaults on a random port, with the memory engine (no data directory is touched). */
+  /**
+   * The defaults on a random port, with the memory engine (no data directory is touched), or with
+   * the engine named by the system property {@code switchboard.test.engine} in a new temporary data
+   * directory: {@code ./mvnw verify -Dswitchboard.test.engine=embedded} runs every server test on
+   * the durable engine.
+   */
   public static Settings testDefaults() {
     Settings defaults = Settings.defaults().withPort(0);
-    return defaults.withEngine("memory", defaults.dataDir());
+    String engine = System.getProperty("switchboard.test.engine", "memory");
+    if (engine.equals("memory")) {
+      return defaults.withEngine("memory", defaults.dataDir());
+    }
+    try {
+      Path dataDir = Files.createTempDirectory("switchboard-test-");
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dataDir)));
+      return defaults.withEngine(engine, dataDir);
+    } catch (IOException failed) {
+      throw new UncheckedIOException(failed);
+    }
+  }
+
+  private static void deleteTree(Path root) {
+    try (Stream<Path> paths = Files.walk(root)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+    } catch (IOException gone) {
+      // Nothing left to delete.
+    }
   }
 
   /** A channel name no other test uses: {@code hint-<random>}. */

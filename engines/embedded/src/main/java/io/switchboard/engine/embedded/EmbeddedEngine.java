@@ -159,14 +159,7 @@ public final class EmbeddedEngine implements Engine {
   public CompletionStage<ChannelPage> list(Optional<ChannelName> after, int limit) {
     return onReader(() -> {
       ConcurrentNavigableMap<ChannelName, ChannelState> view = after.isPresent() ? channels.tailMap(after.get(), false) : channels;
-      List<ChannelInfo> page = new ArrayList<>();
-      for (ChannelState state : view.values()) {
-        if (page.size() == limit) {
-          return new ChannelPage(page, Optional.of(page.get(page.size() - 1).name()));
-        }
-        page.add(describe(state));
-      }
-      return new ChannelPage(page, Optional.empty());
+      return ChannelPage.of(view.values(), limit, this::describe);
     });
   }
 

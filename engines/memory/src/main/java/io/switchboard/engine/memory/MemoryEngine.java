@@ -16,9 +16,6 @@ import io.switchboard.core.message.StartPosition;
 import io.switchboard.core.time.Scheduler;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -97,14 +94,7 @@ public final class MemoryEngine implements Engine {
     return answer(() -> {
       ConcurrentNavigableMap<ChannelName, ChannelLog> view = after.isPresent() ? channels.tailMap(after.get(), false) : channels;
       long now = clock.millis();
-      List<ChannelInfo> page = new ArrayList<>();
-      for (Map.Entry<ChannelName, ChannelLog> entry : view.entrySet()) {
-        if (page.size() == limit) {
-          return new ChannelPage(page, Optional.of(page.get(page.size() - 1).name()));
-        }
-        page.add(entry.getValue().describe(now));
-      }
-      return new ChannelPage(page, Optional.empty());
+      return ChannelPage.of(view.values(), limit, log -> log.describe(now));
     });
   }
 
