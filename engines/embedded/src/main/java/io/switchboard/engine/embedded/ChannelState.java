@@ -27,8 +27,16 @@ final class ChannelState {
   final RetentionPolicy policy;
   /** Oldest first; guarded by this. */
   final LinkedHashMap<String, KeyedPublish> keys = new LinkedHashMap<>();
-  /** The first retained offset; above {@link #assigned} when nothing is retained. Guarded by this. */
-  long first;
+  /**
+   * The first retained offset; above {@link #assigned} when nothing is retained. Written under
+   * this lock; readers may read it without, as where to start looking.
+   */
+  volatile long first;
+  /**
+   * No retained message is older than this (epoch ms), so the sweep need not look at a channel
+   * until it is past the age limit; 0 when not known (after a restart). Guarded by this.
+   */
+  long firstTimeBound;
   /** The last offset handed out, durable or not. Guarded by this. */
   long assigned;
   /** The time of the last message handed out. Guarded by this. */

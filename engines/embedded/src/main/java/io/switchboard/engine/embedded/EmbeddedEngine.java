@@ -310,6 +310,9 @@ public final class EmbeddedEngine implements Engine {
       return CompletableFuture.failedFuture(refused);
     }
     deletedSinceCompaction.addAndGet(first - state.first);
+    if (state.first > state.assigned) {
+      state.firstTimeBound = time;
+    }
     state.assigned = offset;
     state.first = first;
     state.lastTime = time;
@@ -335,7 +338,7 @@ public final class EmbeddedEngine implements Engine {
       return ReadResult.empty(state.cursorAt(committed));
     }
     try (ReadOptions options = new ReadOptions(); RocksIterator messages = store.db.newIterator(store.messages, options)) {
-      long first = seekFirstRetained(state, messages, committed, clock.millis());
+      long first = seekFirstRetained(state, messages, committed, clock.millis()).offset();
       Optional<Cursor> truncation = Optional.empty();
       long start = first;
       if (from instanceof StartPosition.After after) {
@@ -366,32 +369,38 @@ public final class EmbeddedEngine implements Engine {
     }
   }
 
+  /** The oldest message a read may return: its offset, and its time ({@link Long#MAX_VALUE} when there is none). */
+  private record FirstRetained(long offset, long time) {}
+
   /**
    * Positions {@code messages} at the channel's oldest message that is neither beyond
-   * {@code committed} nor expired, and returns its offset ({@code committed + 1} when there is none).
+   * {@code committed} nor expired; when there is none, the offset is {@code committed + 1}.
    */
-  private long seekFirstRetained(ChannelState state, RocksIterator messages, long committed, long now) {
+  private FirstRetained seekFirstRetained(ChannelState state, RocksIterator messages, long committed, long now) {
     long oldestAllowed = now - state.policy.maxAge().toMillis();
-    messages.seek(state.messageKey(0));
+    // Everything before the state's first offset is deleted, or about to be: start there, not at
+    // the deletion markers RocksDB would otherwise step over until it compacts them away.
+    messages.seek(state.messageKey(state.first));
     while (messages.isValid() && Keys.hasPrefix(messages.key(), state.prefix)) {
       long offset = Keys.offsetOf(messages.key(), state.prefix.length);
       if (offset > committed) {
         break;
       }
-      if (Records.message(messages.value()).time() >= oldestAllowed) {
-        return offset;
+      long time = Records.message(messages.value()).time();
+      if (time >= oldestAllowed) {
+        return new FirstRetained(offset, time);
       }
       messages.next();
     }
     checkIterator(messages);
-    return committed + 1;
+    return new FirstRetained(committed + 1, Long.MAX_VALUE);
   }
 
   private ChannelInfo describe(ChannelState state) {
     long committed = state.committed();
     long first;
     try (ReadOptions options = new ReadOptions(); RocksIterator messages = store.db.newIterator(store.messages, options)) {
-      first = seekFirstRetained(state, messages, committed, clock.millis());
+      first = seekFirstRetained(state, messages, committed, clock.millis()).offset();
     }
     Optional<Cursor> last = committed > 0 ? Optional.of(state.cursorAt(committed)) : Optional.empty();
     Optional<Long> lastTime = committed > 0 ? Optional.of(state.committedTime()) : Optional.empty();
@@ -401,23 +410,26 @@ public final class EmbeddedEngine implements Engine {
   // ---- retention ----
 
   private void expireMessages(ChannelState state, long now) {
-    long first;
+    long oldestAllowed = now - state.policy.maxAge().toMillis();
     synchronized (state) {
-      first = state.first;
+      if (state.firstTimeBound >= oldestAllowed) {
+        return;
+      }
     }
-    long committed = state.committed();
-    long expiredUpTo = first;
+    FirstRetained retained;
     try (ReadOptions options = new ReadOptions(); RocksIterator messages = store.db.newIterator(store.messages, options)) {
-      expiredUpTo = seekFirstRetained(state, messages, committed, now);
+      retained = seekFirstRetained(state, messages, state.committed(), now);
     }
     synchronized (state) {
-      if (state.retired || expiredUpTo <= state.first) {
+      if (state.retired || retained.offset() <= state.first) {
+        state.firstTimeBound = Math.max(state.firstTimeBound, Math.min(retained.time(), state.lastTime));
         return;
       }
       List<Op> ops = new ArrayList<>(2);
-      ops.add(deleteMessages(state, state.first, expiredUpTo));
-      deletedSinceCompaction.addAndGet(expiredUpTo - state.first);
-      state.first = expiredUpTo;
+      ops.add(deleteMessages(state, state.first, retained.offset()));
+      deletedSinceCompaction.addAndGet(retained.offset() - state.first);
+      state.first = retained.offset();
+      state.firstTimeBound = Math.min(retained.time(), state.lastTime);
       ops.add(new Op.Put(store.channels, state.metaKey, Records.channelMeta(state.meta())));
       submitQuietly(ops);
     }
