@@ -107,12 +107,16 @@ public final class Sessions {
     });
   }
 
-  /** Ends the session; false when it did not exist. */
+  /**
+   * Ends the session; false when it did not exist or had expired. An expired session the sweep has
+   * not removed yet is removed all the same, but answered as absent like everywhere else.
+   */
   public CompletionStage<Boolean> delete(String id) {
     if (!ID.matcher(id).matches()) {
       return CompletableFuture.completedFuture(false);
     }
-    return store.delete(id);
+    long now = clock.millis();
+    return store.find(id, now).thenCompose(found -> store.delete(id).thenApply(deleted -> deleted && found.isPresent()));
   }
 
   /** Stops the expiry sweep. */
