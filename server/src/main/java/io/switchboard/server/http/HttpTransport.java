@@ -9,6 +9,7 @@ import io.switchboard.server.ws.WsHandler;
 import io.vertx.ext.web.handler.CorsHandler;
 import java.time.Clock;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
@@ -50,6 +51,7 @@ public final class HttpTransport {
   private final int maxMessageSize;
   private final BooleanSupplier stopping;
   private final List<WsHandler> webSocketHandlers = new CopyOnWriteArrayList<>();
+  private final Map<String, Set<SseStream>> sessionStreams = new ConcurrentHashMap<>();
 
   /**
    * @param stopping true once a graceful shutdown has begun: new requests are then answered 503
@@ -69,7 +71,7 @@ public final class HttpTransport {
         settings.sseRetry().toMillis(), settings.sseHeartbeat().toMillis());
     ChannelHandlers channels = new ChannelHandlers(broker, streams);
     SubscribeHandlers subscribe = new SubscribeHandlers(broker, streams, clock);
-    SessionHandlers sessionHandlers = new SessionHandlers(sessions, subscribe, streams, sessionTouchInterval());
+    SessionHandlers sessionHandlers = new SessionHandlers(sessions, subscribe, streams, sessionTouchInterval(), sessionStreams);
     WsHandler webSockets = new WsHandler(vertx, broker, settings.effectiveOutboundBuffer(), settings.wsPingInterval().toMillis());
     webSocketHandlers.add(webSockets);
     Router router = Router.router(vertx);

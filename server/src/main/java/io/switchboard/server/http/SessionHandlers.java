@@ -7,14 +7,17 @@ import io.switchboard.core.channel.ChannelPattern;
 import io.switchboard.core.cursor.StreamCursor;
 import io.switchboard.core.session.Session;
 import io.switchboard.core.session.Sessions;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
@@ -35,12 +38,16 @@ final class SessionHandlers {
   private final SubscribeHandlers polls;
   private final StreamHandlers streams;
   private final long touchStreamsEveryMillis;
+  /** Open event streams by session id, shared by every event loop's handlers, so DELETE ends them all. */
+  private final Map<String, Set<SseStream>> openStreams;
 
-  SessionHandlers(Sessions sessions, SubscribeHandlers polls, StreamHandlers streams, long touchStreamsEveryMillis) {
+  SessionHandlers(Sessions sessions, SubscribeHandlers polls, StreamHandlers streams, long touchStreamsEveryMillis,
+      Map<String, Set<SseStream>> openStreams) {
     this.sessions = sessions;
     this.polls = polls;
     this.streams = streams;
     this.touchStreamsEveryMillis = touchStreamsEveryMillis;
+    this.openStreams = openStreams;
   }
 
   void create(RoutingContext ctx) {
@@ -92,6 +99,10 @@ final class SessionHandlers {
   void delete(RoutingContext ctx) {
     Answers.when(ctx, sessions.delete(id(ctx)), deleted -> {
       if (deleted) {
+        Set<SseStream> streaming = openStreams.remove(id(ctx));
+        if (streaming != null) {
+          streaming.forEach(stream -> stream.endWith(SseFormats.SESSION_ENDED, "the session was deleted"));
+        }
         ctx.response().setStatusCode(204).end();
       } else {
         notFound(ctx);
@@ -99,11 +110,28 @@ final class SessionHandlers {
     });
   }
 
-  /** A stream keeps its session from expiring: it records a use now and then while open. */
+  /**
+   * A stream keeps its session from expiring: it records a use now and then while open. When the
+   * session is gone (deleted, here or on another node) the stream ends with
+   * {@code switchboard.session-ended}.
+   */
   private void openStream(RoutingContext ctx, Session session) {
     Vertx vertx = ctx.vertx();
-    long timer = vertx.setPeriodic(touchStreamsEveryMillis, id -> sessions.use(session.id()));
-    streams.sessionStream(ctx, session.patterns(), session.position(), () -> vertx.cancelTimer(timer));
+    Context context = vertx.getOrCreateContext();
+    long[] timer = {-1};
+    SseStream stream = streams.sessionStream(ctx, session.patterns(), session.position(), ended -> {
+      vertx.cancelTimer(timer[0]);
+      openStreams.computeIfPresent(session.id(), (id, streaming) -> {
+        streaming.remove(ended);
+        return streaming.isEmpty() ? null : streaming;
+      });
+    });
+    openStreams.computeIfAbsent(session.id(), id -> ConcurrentHashMap.newKeySet()).add(stream);
+    timer[0] = vertx.setPeriodic(touchStreamsEveryMillis, id -> sessions.use(session.id()).whenComplete((found, failed) -> {
+      if (failed == null && found.isEmpty()) {
+        context.runOnContext(ignored -> stream.endWith(SseFormats.SESSION_ENDED, "the session was deleted or has expired"));
+      }
+    }));
   }
 
   private static void withSession(RoutingContext ctx, CompletionStage<Optional<Session>> found, Consumer<Session> onFound) {

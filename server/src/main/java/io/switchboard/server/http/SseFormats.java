@@ -24,6 +24,7 @@ final class SseFormats {
   static final String SLOW_CONSUMER = "switchboard.slow-consumer";
   static final String SHUTDOWN = "switchboard.shutdown";
   static final String UNAVAILABLE = "switchboard.unavailable";
+  static final String SESSION_ENDED = "switchboard.session-ended";
 
   /** A channel stream's event: id, event, data, blank line. */
   static final WireFormat<Buffer> CHANNEL_EVENT = new WireFormat<>() {

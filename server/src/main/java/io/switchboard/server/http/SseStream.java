@@ -126,6 +126,11 @@ final class SseStream implements SubscriptionListener {
     return outbox.isBackedUp();
   }
 
+  /** Ends the stream with a final event of the server's own, after what is queued. */
+  void endWith(String type, String detail) {
+    finish(SseFormats.serverEvent(type, "{\"detail\":\"" + detail + "\"}"));
+  }
+
   /** Writes a heartbeat comment; runs on the event loop. */
   void heartbeat() {
     if (!ending && !response.writeQueueFull()) {

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * Server-Sent Events: a channel's own stream ({@code GET /v1/channels/{channel}/messages} with
@@ -54,7 +55,7 @@ final class StreamHandlers {
   /** A channel's own stream: data as published, ids are the channel's cursors. */
   void channelStream(RoutingContext ctx, ChannelName channel, QueryParameters query) {
     SubscriptionStart start = channelStart(ctx, channel, query);
-    openStream(ctx, List.of(ChannelPattern.of(channel.value())), start, /* streamCursor= */ null, () -> {});
+    openStream(ctx, List.of(ChannelPattern.of(channel.value())), start, /* streamCursor= */ null, ended -> {});
   }
 
   /** Several channels and patterns in one stream: data is the message as JSON, ids are stream cursors. */
@@ -64,15 +65,15 @@ final class StreamHandlers {
         ? SubscriptionStart.latest()
         : SubscriptionStart.resume(position);
     StreamCursor initial = position.since() == SubscriptionStart.NOW ? StreamCursor.since(clock.millis()) : position;
-    openStream(ctx, patterns, start, initial, () -> {});
+    openStream(ctx, patterns, start, initial, ended -> {});
   }
 
   /**
    * A session's stream: like {@code /v1/subscribe}'s, from the session's position; {@code onEnd}
    * runs once the stream has ended for any reason.
    */
-  void sessionStream(RoutingContext ctx, List<ChannelPattern> patterns, StreamCursor position, Runnable onEnd) {
-    openStream(ctx, patterns, SubscriptionStart.resume(position), position, onEnd);
+  SseStream sessionStream(RoutingContext ctx, List<ChannelPattern> patterns, StreamCursor position, Consumer<SseStream> onEnd) {
+    return openStream(ctx, patterns, SubscriptionStart.resume(position), position, onEnd);
   }
 
   /** The patterns of a {@code /v1/subscribe} request: every {@code channel} parameter. */
@@ -117,8 +118,8 @@ final class StreamHandlers {
         : SubscriptionStart.of(channel, asRead);
   }
 
-  private void openStream(RoutingContext ctx, List<ChannelPattern> patterns, SubscriptionStart start, StreamCursor streamCursor,
-      Runnable onEnd) {
+  private SseStream openStream(RoutingContext ctx, List<ChannelPattern> patterns, SubscriptionStart start, StreamCursor streamCursor,
+      Consumer<SseStream> onEnd) {
     HttpServerResponse response = ctx.response();
     response.setChunked(true)
         .putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream; charset=utf-8")
@@ -128,10 +129,11 @@ final class StreamHandlers {
     Context context = Vertx.currentContext();
     SseStream stream = new SseStream(context, response, ctx.request().connection(), maxBufferedBytes, streamCursor, ended -> {
       open.remove(ended);
-      onEnd.run();
+      onEnd.accept(ended);
     });
     open.add(stream);
     Subscription subscription = broker.subscribe(patterns, start, TRANSPORT, stream);
     stream.attach(subscription);
+    return stream;
   }
 }
