@@ -50,6 +50,8 @@ class KillNineTest {
 
   @AfterEach
   void killEverything() throws InterruptedException {
+    // Runs after a failure too: no server outlives the test, and a publisher that is waiting for
+    // an answer ends when the kill cuts its connection.
     stopPublishing = true;
     for (ServeProcess process : processes) {
       process.close();
@@ -129,6 +131,9 @@ class KillNineTest {
           reply = api.publish(channel, data);
         } catch (UncheckedIOException cutOff) {
           ending.complete("connection failed at " + data + ": " + cutOff.getMessage());
+          return;
+        } catch (RuntimeException | AssertionError unexpected) {
+          ending.complete("failed at " + data + ": " + unexpected);
           return;
         }
         if (reply.status() != 201) {
