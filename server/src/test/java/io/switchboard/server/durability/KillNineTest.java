@@ -30,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A {@code 201} is a promise that survives a crash: a real server process is SIGKILLed in the
  * middle of a burst of concurrent publishes, a new one is started on the same data directory, and
  * every publish that was answered {@code 201} must be there, with the id it was given, in publish
- * order, once; ids continue after the last one.
+ * order, once; ids continue after the last one. A publish retried after the crash with its
+ * Idempotency-Key is stored once, whether or not the crash caught it before it was stored.
  */
 class KillNineTest {
   private static final int PUBLISHERS = 8;
@@ -48,6 +49,12 @@ class KillNineTest {
   /** One publish answered 201. */
   private record Acked(int publisher, int sequence, String channel, String id, String data) {}
 
+  /** The publish a publisher had sent when the kill cut its connection: stored or not, nobody knows. */
+  private record InFlight(int publisher, String channel, String data) {}
+
+  /** What the publishers saw of a burst that ended in SIGKILL. */
+  private record Burst(List<Acked> acknowledged, List<InFlight> inFlight) {}
+
   @AfterEach
   void killEverything() throws InterruptedException {
     // Runs after a failure too: no server outlives the test, and a publisher that is waiting for
@@ -64,39 +71,20 @@ class KillNineTest {
   @Test
   void everyPublishAnswered201SurvivesSigkillInTheMiddleOfABurst() throws Exception {
     Path dataDir = workDir.resolve("data");
-    ServeProcess first = serve(dataDir);
-    Api before = new Api(first.awaitListeningPort());
+    Burst burst = burstThenKill(dataDir, /* withIdempotencyKeys= */ false);
 
-    Queue<Acked> acked = new ConcurrentLinkedQueue<>();
-    List<CompletableFuture<String>> endings = IntStream.range(0, PUBLISHERS)
-        .mapToObj(publisher -> publishUntilRefused(before, publisher, acked))
-        .toList();
-    await("at least " + ACKS_BEFORE_KILL + " publishes acknowledged").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(1))
-        .until(() -> acked.size() >= ACKS_BEFORE_KILL || endings.stream().anyMatch(CompletableFuture::isDone));
-    assertThat(endings).as("no publisher stopped before the kill: %s", endingsNow(endings)).noneMatch(CompletableFuture::isDone);
-
-    first.killNine();
-
-    CompletableFuture.allOf(endings.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
-    for (CompletableFuture<String> ending : endings) {
-      assertThat(ending.join()).as("each publisher was cut off by the kill, not refused by the server")
-          .startsWith("connection failed");
-    }
-    List<Acked> acknowledged = List.copyOf(acked);
-
-    ServeProcess second = serve(dataDir);
-    Api after = new Api(second.awaitListeningPort());
+    Api after = new Api(serve(dataDir).awaitListeningPort());
     Map<String, List<JsonNode>> storedByChannel = new HashMap<>();
     for (String channel : CHANNELS) {
       List<JsonNode> stored = after.readAll(channel);
       storedByChannel.put(channel, stored);
-      List<Acked> ackedHere = acknowledged.stream().filter(message -> message.channel().equals(channel)).toList();
+      List<Acked> ackedHere = burst.acknowledged().stream().filter(message -> message.channel().equals(channel)).toList();
 
       assertEveryAcknowledgedMessageIsStoredAsAcknowledged(channel, stored, ackedHere);
       assertIdsStrictlyIncrease(channel, stored);
       assertEachPublisherInPublishOrderOnce(channel, stored);
     }
-    assertOnlyInFlightPublishesAreStoredUnacknowledged(storedByChannel, acknowledged);
+    assertOnlyInFlightPublishesAreStoredUnacknowledged(storedByChannel, burst.acknowledged());
 
     for (String channel : CHANNELS) {
       List<JsonNode> stored = storedByChannel.get(channel);
@@ -110,6 +98,72 @@ class KillNineTest {
     }
   }
 
+  @Test
+  void publishesRetriedWithTheirIdempotencyKeysAfterSigkillAreStoredExactlyOnce() throws Exception {
+    Path dataDir = workDir.resolve("data");
+    Burst burst = burstThenKill(dataDir, /* withIdempotencyKeys= */ true);
+
+    Api after = new Api(serve(dataDir).awaitListeningPort());
+    Map<String, String> storedIdByData = new HashMap<>();
+    for (String channel : CHANNELS) {
+      after.readAll(channel).forEach(message -> storedIdByData.put(message.path("data").asText(), message.path("id").asText()));
+    }
+    assertThat(burst.inFlight()).as("every publisher had a publish in flight").hasSize(PUBLISHERS);
+    for (InFlight cutOff : burst.inFlight()) {
+      Reply retried = after.publish(cutOff.channel(), cutOff.data(), "Idempotency-Key", cutOff.data());
+      String id = retried.expectJson(201).path("id").asText();
+      String storedId = storedIdByData.get(cutOff.data());
+      if (storedId == null) {
+        assertThat(retried.header("Idempotent-Replayed")).as("%s was lost in the crash: the retry stores it", cutOff.data()).isNull();
+      } else {
+        assertThat(retried.header("Idempotent-Replayed")).as("%s was stored before the crash: the retry is a replay", cutOff.data())
+            .isEqualTo("true");
+        assertThat(id).as("the retry of %s answers the id it was stored with", cutOff.data()).isEqualTo(storedId);
+      }
+    }
+    Map<Integer, Acked> lastAckedOfEach = new HashMap<>();
+    burst.acknowledged().forEach(message -> lastAckedOfEach.merge(message.publisher(), message,
+        (one, other) -> one.sequence() > other.sequence() ? one : other));
+    for (Acked acked : lastAckedOfEach.values()) {
+      Reply retried = after.publish(acked.channel(), acked.data(), "Idempotency-Key", acked.data());
+      assertThat(retried.expectJson(201).path("id").asText()).as("retry of acknowledged %s", acked.data()).isEqualTo(acked.id());
+      assertThat(retried.header("Idempotent-Replayed")).as("retry of acknowledged %s", acked.data()).isEqualTo("true");
+    }
+
+    for (String channel : CHANNELS) {
+      List<String> data = after.readAll(channel).stream().map(message -> message.path("data").asText()).toList();
+      assertThat(data).as("every message of %s once, the retried ones included", channel).doesNotHaveDuplicates();
+      burst.inFlight().stream().filter(cutOff -> cutOff.channel().equals(channel))
+          .forEach(cutOff -> assertThat(data).as("the in-flight publish in %s", channel).contains(cutOff.data()));
+    }
+  }
+
+  /**
+   * Starts a server on {@code dataDir}, has {@link #PUBLISHERS} threads publish to it concurrently
+   * and kills it with SIGKILL once {@link #ACKS_BEFORE_KILL} publishes are acknowledged, while every
+   * publisher is still going.
+   */
+  private Burst burstThenKill(Path dataDir, boolean withIdempotencyKeys) throws Exception {
+    ServeProcess server = serve(dataDir);
+    Api api = new Api(server.awaitListeningPort());
+    Queue<Acked> acked = new ConcurrentLinkedQueue<>();
+    Queue<InFlight> inFlight = new ConcurrentLinkedQueue<>();
+    List<CompletableFuture<String>> endings = IntStream.range(0, PUBLISHERS)
+        .mapToObj(publisher -> publishUntilCutOff(api, publisher, withIdempotencyKeys, acked, inFlight))
+        .toList();
+    await("at least " + ACKS_BEFORE_KILL + " publishes acknowledged").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(1))
+        .until(() -> acked.size() >= ACKS_BEFORE_KILL || endings.stream().anyMatch(CompletableFuture::isDone));
+    assertThat(endings).as("no publisher stopped before the kill: %s", endingsNow(endings)).noneMatch(CompletableFuture::isDone);
+
+    server.killNine();
+
+    CompletableFuture.allOf(endings.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+    for (CompletableFuture<String> ending : endings) {
+      assertThat(ending.join()).as("each publisher was cut off by the kill, not refused by the server").startsWith("connection failed");
+    }
+    return new Burst(List.copyOf(acked), List.copyOf(inFlight));
+  }
+
   private ServeProcess serve(Path dataDir) {
     ServeProcess process = ServeProcess.serve(workDir, "--port", "0", "--engine", "embedded", "--data-dir", dataDir.toString());
     processes.add(process);
@@ -118,18 +172,22 @@ class KillNineTest {
 
   /**
    * Publishes {@code p<publisher>-<n>} for n = 0, 1, 2... to the channels in turn, one at a time,
-   * until a publish fails; completes with how it ended.
+   * until a publish fails (its own data as its Idempotency-Key when asked to); completes with how
+   * it ended. The publish that was cut off goes to {@code inFlight}.
    */
-  private CompletableFuture<String> publishUntilRefused(Api api, int publisher, Queue<Acked> acked) {
+  private CompletableFuture<String> publishUntilCutOff(
+      Api api, int publisher, boolean withIdempotencyKeys, Queue<Acked> acked, Queue<InFlight> inFlight) {
     CompletableFuture<String> ending = new CompletableFuture<>();
     Thread thread = new Thread(() -> {
       for (int sequence = 0; !stopPublishing; sequence++) {
         String channel = CHANNELS.get((publisher + sequence) % CHANNELS.size());
         String data = "p" + publisher + "-" + sequence;
+        String[] headers = withIdempotencyKeys ? new String[] {"Idempotency-Key", data} : new String[0];
         Reply reply;
         try {
-          reply = api.publish(channel, data);
+          reply = api.publish(channel, data, headers);
         } catch (UncheckedIOException cutOff) {
+          inFlight.add(new InFlight(publisher, channel, data));
           ending.complete("connection failed at " + data + ": " + cutOff.getMessage());
           return;
         } catch (RuntimeException | AssertionError unexpected) {
