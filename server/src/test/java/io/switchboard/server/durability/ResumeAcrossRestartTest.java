@@ -179,9 +179,12 @@ class ResumeAcrossRestartTest {
     JsonNode consumed = api.get(Api.subscribePath(subscription, "from=earliest&limit=4")).expectJson(200);
     assertThat(consumed.path("messages")).hasSize(4);
     String cursor = consumed.path("next").asText();
+    // A channel that starts to match while the client is away, before the restart and after it.
+    before.add(publishOne("poll-sub.d", "d0"));
 
     restart();
-    List<Sent> after = List.of(publishOne("poll-sub.a", "a3"), publishOne("poll-sub.c", "c0"), publishOne("poll-sub.b", "b3"));
+    List<Sent> after = List.of(publishOne("poll-sub.a", "a3"), publishOne("poll-sub.c", "c0"), publishOne("poll-sub.b", "b3"),
+        publishOne("poll-sub.d", "d1"));
 
     JsonNode resumed = api.getAsync(Api.subscribePath(subscription, "after=" + Api.encode(cursor) + "&wait=10"))
         .get(5, TimeUnit.SECONDS).expectJson(200);
@@ -209,7 +212,8 @@ class ResumeAcrossRestartTest {
       assertThat(events).extracting(event -> json(event.data()).path("id").asText()).containsExactlyElementsOf(ids(seen));
       lastEventId = events.get(1).id();
     }
-    List<Sent> missed = new ArrayList<>(List.of(publishOne("stream-sub.a", "a1")));
+    // Missed while away: a channel the cursor has seen and one that starts to match meanwhile.
+    List<Sent> missed = new ArrayList<>(List.of(publishOne("stream-sub.a", "a1"), publishOne("stream-sub.d", "d0")));
 
     restart();
     missed.add(publishOne("stream-sub.b", "b1"));
