@@ -112,10 +112,6 @@ final class EventStream implements AutoCloseable {
     await(request + " is ended by the server").atMost(bound).until(ended::isDone);
   }
 
-  boolean hasEnded() {
-    return ended.isDone();
-  }
-
   /** Drops the connection from the client's side. */
   @Override
   public void close() {
