@@ -89,7 +89,8 @@ public final class Sessions {
    * read again. Empty when the session is unknown or expired.
    *
    * @throws InvalidInputException (as the stage's failure) when the cursor names a channel the
-   *     session does not subscribe to, which means it is another subscription's cursor
+   *     session does not subscribe to, or reaches back before the session began: it is then
+   *     another subscription's cursor
    */
   public CompletionStage<Optional<Session>> acknowledge(String id, StreamCursor cursor) {
     return use(id).thenCompose(found -> {
@@ -97,6 +98,10 @@ public final class Sessions {
         return CompletableFuture.completedFuture(found);
       }
       Session session = found.get();
+      if (cursor.since() < session.position().since()) {
+        throw new InvalidInputException("the cursor reaches back before this session began"
+            + "; acknowledge with a cursor this session's reads gave");
+      }
       for (ChannelName channel : cursor.positions().keySet()) {
         if (!session.covers(channel)) {
           throw new InvalidInputException("the cursor holds a position on channel " + channel

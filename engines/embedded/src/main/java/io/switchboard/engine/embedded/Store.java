@@ -2,11 +2,18 @@ package io.switchboard.engine.embedded;
 
 import io.switchboard.core.engine.EngineException;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Stream;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
@@ -30,6 +37,12 @@ import org.rocksdb.Status;
  */
 final class Store implements AutoCloseable {
   static final String FORMAT = "1";
+  /**
+   * Held while a process has the store open. RocksDB has a lock of its own, but takes it only
+   * after it has rotated its log files, so a second process would disturb the first before being
+   * refused; this lock refuses it before anything is touched.
+   */
+  static final String LOCK_FILE = "switchboard.lock";
   private static final byte[] FORMAT_KEY = "switchboard.format".getBytes(StandardCharsets.US_ASCII);
   private static final long WRITE_BUFFER_BYTES = 16L << 20;
   private static final long MAX_WAL_BYTES = 64L << 20;
@@ -43,13 +56,16 @@ final class Store implements AutoCloseable {
   private final DBOptions dbOptions;
   private final ColumnFamilyOptions familyOptions;
   private final List<ColumnFamilyHandle> handles;
+  private final FileChannel lockChannel;
 
   static {
     RocksDB.loadLibrary();
   }
 
-  private Store(Path dir, RocksDB db, DBOptions dbOptions, ColumnFamilyOptions familyOptions, List<ColumnFamilyHandle> handles) {
+  private Store(Path dir, FileChannel lockChannel, RocksDB db, DBOptions dbOptions, ColumnFamilyOptions familyOptions,
+      List<ColumnFamilyHandle> handles) {
     this.dir = dir;
+    this.lockChannel = lockChannel;
     this.db = db;
     this.dbOptions = dbOptions;
     this.familyOptions = familyOptions;
@@ -64,6 +80,7 @@ final class Store implements AutoCloseable {
   static Store open(Path dir) {
     Path absolute = dir.toAbsolutePath().normalize();
     prepare(absolute);
+    FileChannel lockChannel = lock(absolute);
     DBOptions dbOptions = new DBOptions()
         .setCreateIfMissing(true)
         .setCreateMissingColumnFamilies(true)
@@ -86,9 +103,10 @@ final class Store implements AutoCloseable {
     } catch (RocksDBException failed) {
       familyOptions.close();
       dbOptions.close();
+      closeQuietly(lockChannel);
       throw cannotOpen(absolute, failed);
     }
-    Store store = new Store(absolute, db, dbOptions, familyOptions, handles);
+    Store store = new Store(absolute, lockChannel, db, dbOptions, familyOptions, handles);
     try {
       store.checkFormat();
     } catch (RuntimeException wrongFormat) {
@@ -135,6 +153,38 @@ final class Store implements AutoCloseable {
     db.close();
     familyOptions.close();
     dbOptions.close();
+    closeQuietly(lockChannel);
+  }
+
+  /** Takes the store's lock, or says which process is in the way. */
+  private static FileChannel lock(Path dir) {
+    FileChannel channel;
+    try {
+      channel = FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    } catch (IOException failed) {
+      throw new EngineException("cannot write in data-dir " + dir + ": " + describe(failed));
+    }
+    try {
+      FileLock lock = channel.tryLock();
+      if (lock != null) {
+        return channel;
+      }
+    } catch (OverlappingFileLockException heldHere) {
+      // This process has the store open already.
+    } catch (IOException failed) {
+      closeQuietly(channel);
+      throw new EngineException("cannot lock data-dir " + dir + ": " + describe(failed));
+    }
+    closeQuietly(channel);
+    throw new EngineException("data-dir " + dir + " is in use by another Switchboard process (it holds " + LOCK_FILE + ")");
+  }
+
+  private static void closeQuietly(FileChannel channel) {
+    try {
+      channel.close();
+    } catch (IOException ignored) {
+      // Closing releases the lock; there is nothing else to undo.
+    }
   }
 
   private void checkFormat() {
@@ -165,7 +215,7 @@ final class Store implements AutoCloseable {
       throw new EngineException("data-dir " + dir + " is not writable by this process");
     }
     try (Stream<Path> entries = Files.list(dir)) {
-      boolean holdsFiles = entries.findAny().isPresent();
+      boolean holdsFiles = entries.anyMatch(entry -> !entry.getFileName().toString().equals(LOCK_FILE));
       if (holdsFiles && !Files.exists(dir.resolve("CURRENT"))) {
         throw new EngineException("data-dir " + dir + " holds files that are not a Switchboard store;"
             + " choose an empty or new directory");
@@ -191,8 +241,12 @@ final class Store implements AutoCloseable {
   }
 
   private static String describe(IOException failed) {
-    String reason = failed.getMessage();
-    return failed.getClass().getSimpleName().replace("Exception", "").replaceAll("([a-z])([A-Z])", "$1 $2").toLowerCase()
-        + (reason == null ? "" : " (" + reason + ")");
+    if (failed instanceof AccessDeniedException) {
+      return "permission denied";
+    }
+    if (failed instanceof FileSystemException fileSystem && fileSystem.getReason() != null) {
+      return fileSystem.getReason().toLowerCase(Locale.ROOT);
+    }
+    return String.valueOf(failed.getMessage());
   }
 }

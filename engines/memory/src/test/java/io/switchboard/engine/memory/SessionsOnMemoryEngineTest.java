@@ -120,12 +120,21 @@ class SessionsOnMemoryEngineTest {
   }
 
   @Test
+  void aCursorReachingBackBeforeTheSessionBeganIsRefused() {
+    Session session = create("orders.*");
+
+    assertThatThrownBy(() -> done(sessions.acknowledge(session.id(), StreamCursor.since(0))))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("before this session began");
+    assertThat(done(sessions.use(session.id())).orElseThrow().position()).isEqualTo(session.position());
+  }
+
+  @Test
   void idsThatCannotBeIdsAreUnknownWithoutAskingTheStore() {
     for (String id : List.of("", "short", "AAAAAAAAAAAAAAAAAAAAAA/", "AAAAAAAAAAAAAAAAAAAAA=", "../../etc/passwd", "x".repeat(10_000))) {
       assertThat(done(sessions.use(id))).as(id).isEmpty();
       assertThat(done(sessions.delete(id))).as(id).isFalse();
     }
-    assertThat(done(sessions.acknowledge("nope", StreamCursor.since(0)))).isEmpty();
+    assertThat(done(sessions.acknowledge("nope", StreamCursor.since(clock.millis())))).isEmpty();
   }
 
   @Test
