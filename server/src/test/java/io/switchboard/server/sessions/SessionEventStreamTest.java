@@ -3,6 +3,7 @@ package io.switchboard.server.sessions;
 import static io.switchboard.server.sessions.SessionClient.ids;
 import static io.switchboard.server.testing.ServerFixture.uniqueChannel;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.server.sessions.SessionStream.Event;
@@ -190,6 +191,22 @@ class SessionEventStreamTest {
       List<String> received = messageIds(stream.awaitMessages(3, PROMPTLY));
       assertThat(received).containsExactlyInAnyOrder(a, deep, last);
       assertThat(received.indexOf(a)).as("in publish order within a channel").isLessThan(received.indexOf(last));
+    }
+  }
+
+  @Test
+  void deletingTheSessionEndsItsOpenStreamWithAReason() {
+    String channel = uniqueChannel("ended");
+    String id = sessions.createdId(channel);
+    try (SessionStream stream = SessionStream.open(api.port(), id)) {
+      api.published(channel, "before");
+      stream.awaitMessages(1, PROMPTLY);
+
+      assertThat(sessions.delete(id).status()).isEqualTo(204);
+
+      await("the stream ends after its session was deleted").atMost(PROMPTLY).until(stream::hasEnded);
+      assertThat(stream.events()).last().extracting(Event::type).isEqualTo("switchboard.session-ended");
+      api.awaitSubscribers(channel, "sse", 0, PROMPTLY);
     }
   }
 }

@@ -119,6 +119,11 @@ final class SessionStream implements AutoCloseable {
         .hasValueSatisfying(value -> assertThat(value).startsWith("text/event-stream"));
   }
 
+  /** Every event in arrival order, the server's own {@code switchboard.*} events included. */
+  synchronized List<Event> events() {
+    return List.copyOf(events);
+  }
+
   /** Events carrying messages, in arrival order (the server's own {@code switchboard.*} events left out). */
   synchronized List<Event> messages() {
     return events.stream().filter(event -> !event.isServerEvent()).toList();
