@@ -119,19 +119,24 @@ final class SessionHandlers {
     Vertx vertx = ctx.vertx();
     Context context = vertx.getOrCreateContext();
     long[] timer = {-1};
-    SseStream stream = streams.sessionStream(ctx, session.patterns(), session.position(), ended -> {
+    Consumer<SseStream> release = ended -> {
       vertx.cancelTimer(timer[0]);
       openStreams.computeIfPresent(session.id(), (id, streaming) -> {
         streaming.remove(ended);
         return streaming.isEmpty() ? null : streaming;
       });
-    });
+    };
+    SseStream stream = streams.sessionStream(ctx, session.patterns(), session.position(), release);
     openStreams.computeIfAbsent(session.id(), id -> ConcurrentHashMap.newKeySet()).add(stream);
     timer[0] = vertx.setPeriodic(touchStreamsEveryMillis, id -> sessions.use(session.id()).whenComplete((found, failed) -> {
       if (failed == null && found.isEmpty()) {
         context.runOnContext(ignored -> stream.endWith(SseFormats.SESSION_ENDED, "the session was deleted or has expired"));
       }
     }));
+    if (stream.hasEnded()) {
+      // It ended before it was registered (the client was already gone): undo the registration.
+      release.accept(stream);
+    }
   }
 
   private static void withSession(RoutingContext ctx, CompletionStage<Optional<Session>> found, Consumer<Session> onFound) {

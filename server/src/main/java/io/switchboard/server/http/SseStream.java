@@ -126,6 +126,11 @@ final class SseStream implements SubscriptionListener {
     return outbox.isBackedUp();
   }
 
+  /** Whether the stream is over and its resources released. */
+  boolean hasEnded() {
+    return released.get();
+  }
+
   /** Ends the stream with a final event of the server's own, after what is queued. */
   void endWith(String type, String detail) {
     finish(SseFormats.serverEvent(type, "{\"detail\":\"" + detail + "\"}"));
