@@ -5,7 +5,11 @@
 # interleave the configurations so that a slow minute of the machine hits all of them alike. Prints
 # a markdown table of the medians across rounds; bench/README.md says more.
 #
-#   bench/engines.sh [--rounds 3] [--warmup 5] [--duration 10] [--publishers "1 64"] [--out DIR]
+# Before each run it waits (up to --settle seconds) for the machine to be nearly idle, since server
+# and generator share it with whatever else runs there.
+#
+#   bench/engines.sh [--rounds 3] [--warmup 5] [--duration 10] [--publishers "1 64"] [--settle 60]
+#                    [--out DIR]
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"
@@ -16,6 +20,7 @@ rounds=3
 warmup=5
 duration=10
 publisher_counts="1 64"
+settle=60
 out="$here/target/engines/$(date +%Y%m%d-%H%M%S)"
 # The same flags for every server; the generator has its own, fixed too.
 server_java_opts=(-Xms1g -Xmx1g -XX:+ExitOnOutOfMemoryError)
@@ -28,7 +33,7 @@ configs=(
 )
 
 usage() {
-  sed -n '2,8p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 
@@ -38,6 +43,7 @@ while [ $# -gt 0 ]; do
     --warmup) warmup="$2"; shift 2 ;;
     --duration) duration="$2"; shift 2 ;;
     --publishers) publisher_counts="$2"; shift 2 ;;
+    --settle) settle="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
     *) usage ;;
   esac
@@ -105,6 +111,23 @@ machine_cpu() { awk '/^cpu /{print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat; }
 process_cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 children_cpu() { awk '{print $16 + $17}' "/proc/$$/stat"; }
 
+# Waits until the machine keeps less than a fifth of a core busy for 2 s, or $settle seconds pass.
+wait_for_idle_machine() {
+  local deadline=$((SECONDS + settle)) before busy
+  while true; do
+    before="$(machine_cpu)"
+    sleep 2
+    busy=$(( $(machine_cpu) - before ))
+    if [ "$busy" -lt "$(( $(getconf CLK_TCK) * 2 / 5 ))" ]; then
+      return 0
+    fi
+    if [ "$SECONDS" -ge "$deadline" ]; then
+      echo "engines.sh: other work keeps the machine busy; running anyway (see the CPU column)" >&2
+      return 0
+    fi
+  done
+}
+
 runs=$(( rounds * ${#configs[@]} * $(wc -w <<<"$publisher_counts") ))
 echo "engines.sh: $runs runs of ${warmup}s + ${duration}s into $out"
 echo "engines.sh: load average before the start: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores shared by server and generator"
@@ -117,6 +140,7 @@ for round in $(seq "$rounds"); do
     for publishers in $publisher_counts; do
       run=$((run + 1))
       tag="$slug-p$publishers-r$round"
+      wait_for_idle_machine
       start_server "$out/logs/$tag.server.log" "${flags[@]}"
       echo "engines.sh: [$run/$runs] round $round, $name, $publishers publisher(s), port $port"
       machine0="$(machine_cpu)" server0="$(process_cpu "$server_pid")" children0="$(children_cpu)"
