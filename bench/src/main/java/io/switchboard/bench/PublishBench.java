@@ -96,7 +96,7 @@ public final class PublishBench implements Callable<Integer> {
   }
 
   @Override
-  public Integer call() throws IOException, InterruptedException {
+  public Integer call() throws IOException {
     BenchPlan plan;
     try {
       plan = new BenchPlan(url, publishers, channels, size, Duration.ofSeconds(warmupSeconds),

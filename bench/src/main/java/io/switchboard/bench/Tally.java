@@ -11,6 +11,7 @@ import org.HdrHistogram.Histogram;
  * latencies in microseconds, and every failure of the whole run (warm-up included) by cause.
  */
 record Tally(long created, SortedMap<String, Long> errorsByCause, Histogram latencyMicros) {
+  /** Copies both, so that a tally shares no state with the publisher that made it. */
   Tally {
     errorsByCause = Collections.unmodifiableSortedMap(new TreeMap<>(errorsByCause));
     latencyMicros = latencyMicros.copy();
