@@ -1,0 +1,59 @@
+package io.switchboard.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.switchboard.server.SwitchboardServer;
+import io.switchboard.server.config.Settings;
+import io.vertx.core.json.JsonObject;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A smoke test: one second of publishing against a real server, not a measurement. */
+class PublishBenchTest {
+  private static SwitchboardServer server;
+
+  @BeforeAll
+  static void startServer(@TempDir Path dataDir) {
+    server = SwitchboardServer.start(Settings.defaults().withPort(0).withEngine("memory", dataDir));
+  }
+
+  @AfterAll
+  static void stopServer() {
+    server.stop();
+  }
+
+  @Test
+  void aOneSecondRunCountsCreatedMessagesAndWritesThemAsJson(@TempDir Path dir) throws Exception {
+    Path json = dir.resolve("report.json");
+    StringWriter out = new StringWriter();
+
+    int status = PublishBench.commandLine().setOut(new PrintWriter(out)).execute(
+        "--url", "http://127.0.0.1:" + server.port(), "--publishers", "2", "--channels", "2",
+        "--warmup", "0", "--duration", "1", "--json", json.toString());
+
+    assertThat(status).isEqualTo(PublishBench.OK);
+    assertThat(out.toString()).contains("requests/s", "p99.9 ms");
+    JsonObject report = new JsonObject(Files.readString(json));
+    assertThat(report.getLong("created")).isPositive();
+    assertThat(report.getLong("errors")).isZero();
+    assertThat(report.getDouble("requestsPerSecond")).isEqualTo(report.getLong("created") / 1.0);
+    assertThat(report.getJsonObject("latencyMicros").getLong("p50")).isPositive();
+  }
+
+  @Test
+  void aTargetOffThisMachineIsRefusedBeforeAnyRequest() {
+    StringWriter err = new StringWriter();
+
+    int status = PublishBench.commandLine().setErr(new PrintWriter(err, true)).execute(
+        "--url", "http://192.0.2.1:8080", "--duration", "1");
+
+    assertThat(status).isEqualTo(PublishBench.USAGE);
+    assertThat(err.toString()).contains("192.0.2.1 is not a loopback address");
+  }
+}
