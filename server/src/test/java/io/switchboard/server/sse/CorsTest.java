@@ -4,8 +4,10 @@ import static io.switchboard.server.testing.ServerFixture.uniqueChannel;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.switchboard.server.testing.Api;
+import io.switchboard.server.testing.EventStreamClient;
 import io.switchboard.server.testing.Reply;
 import io.switchboard.server.testing.ServerFixture;
+import io.switchboard.server.testing.SseEvent;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;

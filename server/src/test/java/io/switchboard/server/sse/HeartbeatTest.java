@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.switchboard.server.testing.Api;
+import io.switchboard.server.testing.EventStreamClient;
 import io.switchboard.server.testing.ServerFixture;
+import io.switchboard.server.testing.SseEvent;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -4,7 +4,9 @@ import static io.switchboard.server.testing.ServerFixture.uniqueChannel;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.switchboard.server.testing.Api;
+import io.switchboard.server.testing.EventStreamClient;
 import io.switchboard.server.testing.ServerFixture;
+import io.switchboard.server.testing.SseEvent;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.switchboard.server.SwitchboardServer;
 import io.switchboard.server.testing.Api;
+import io.switchboard.server.testing.EventStreamClient;
 import io.switchboard.server.testing.ServerFixture;
+import io.switchboard.server.testing.SseEvent;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

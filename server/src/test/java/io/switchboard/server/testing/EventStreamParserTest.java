@@ -1,4 +1,4 @@
-package io.switchboard.server.sse;
+package io.switchboard.server.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.switchboard.server.sse;
+package io.switchboard.server.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;

@@ -1,9 +1,8 @@
-package io.switchboard.server.sse;
+package io.switchboard.server.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.switchboard.server.testing.Reply;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -24,19 +23,25 @@ import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * An event stream client on a plain socket: it sends {@code GET} with
- * {@code Accept: text/event-stream}, reads the answer's head, de-chunks the body on its own thread
- * and hands the bytes to an {@link EventStreamParser}. A plain socket, rather than the JDK client,
- * lets a test see the exact bytes, tell a clean end of the response from a dropped or reset
- * connection, close the connection at a moment of its choosing, and play a client that reads
- * nothing at all ({@link #connectWithoutReading}).
+ * The event stream client of the server tests, on a plain socket: it sends {@code GET} with
+ * {@code Accept: text/event-stream} (unless the test sends an {@code Accept} of its own) and any
+ * other headers a test names, such as {@code Last-Event-ID}; reads the answer's head; de-chunks the
+ * body on its own thread and hands the bytes to an {@link EventStreamParser}, which dispatches
+ * {@link SseEvent}s as a browser's {@code EventSource} does. Every event is kept, the server's own
+ * {@code switchboard.*} events included; {@link #messages()} leaves those out.
+ *
+ * <p>A plain socket, rather than the JDK client, lets a test see the exact bytes, tell a clean end
+ * of the response from a dropped or reset connection ({@link Ending}), close the connection at a
+ * moment of its choosing, and play a client that reads nothing at all with a small receive buffer
+ * ({@link #connectWithoutReading}). An answer that is not an event stream is read whole as a
+ * {@link Reply}.
  *
  * <p>Threads: one reader thread per stream writes the state; tests read it from their own thread
  * through synchronized snapshots.
  */
-final class EventStreamClient implements AutoCloseable {
+public final class EventStreamClient implements AutoCloseable {
   /** How a stream's response came to an end, as the client sees it. */
-  enum Ending {
+  public enum Ending {
     /** Still open. */
     OPEN,
     /** The server ended the response properly (the last, empty chunk arrived). */
@@ -73,9 +78,10 @@ final class EventStreamClient implements AutoCloseable {
    * Opens a stream and reads the answer's head. A {@code 200} event stream is then read on a
    * thread; any other answer is read whole and available as {@link #reply()}.
    *
-   * @param headers extra request headers as name, value, name, value...
+   * @param headers extra request headers as name, value, name, value...; an {@code Accept} among
+   *     them replaces the default {@code text/event-stream}
    */
-  static EventStreamClient open(int port, String pathAndQuery, String... headers) {
+  public static EventStreamClient open(int port, String pathAndQuery, String... headers) {
     EventStreamClient client = connectWithoutReading(port, pathAndQuery, /* receiveBufferBytes= */ 0, headers);
     client.startReading();
     return client;
@@ -87,15 +93,8 @@ final class EventStreamClient implements AutoCloseable {
    *
    * @param receiveBufferBytes the socket's receive buffer, set before connecting; 0 leaves the default
    */
-  static EventStreamClient connectWithoutReading(int port, String pathAndQuery, int receiveBufferBytes, String... headers) {
-    StringBuilder request = new StringBuilder()
-        .append("GET ").append(pathAndQuery).append(" HTTP/1.1\r\n")
-        .append("Host: 127.0.0.1:").append(port).append("\r\n")
-        .append("Accept: text/event-stream\r\n");
-    for (int i = 0; i < headers.length; i += 2) {
-      request.append(headers[i]).append(": ").append(headers[i + 1]).append("\r\n");
-    }
-    request.append("\r\n");
+  public static EventStreamClient connectWithoutReading(int port, String pathAndQuery, int receiveBufferBytes, String... headers) {
+    String request = requestHead(port, pathAndQuery, headers);
     try {
       Socket socket = new Socket();
       if (receiveBufferBytes > 0) {
@@ -103,7 +102,7 @@ final class EventStreamClient implements AutoCloseable {
       }
       socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5_000);
       OutputStream out = socket.getOutputStream();
-      out.write(request.toString().getBytes(StandardCharsets.UTF_8));
+      out.write(request.getBytes(StandardCharsets.UTF_8));
       out.flush();
       return new EventStreamClient(socket, "GET " + pathAndQuery);
     } catch (IOException failed) {
@@ -111,8 +110,26 @@ final class EventStreamClient implements AutoCloseable {
     }
   }
 
+  private static String requestHead(int port, String pathAndQuery, String... headers) {
+    if (headers.length % 2 != 0) {
+      throw new IllegalArgumentException("headers come as name, value pairs, but " + headers.length + " strings were given");
+    }
+    StringBuilder request = new StringBuilder()
+        .append("GET ").append(pathAndQuery).append(" HTTP/1.1\r\n")
+        .append("Host: 127.0.0.1:").append(port).append("\r\n");
+    boolean acceptGiven = false;
+    for (int i = 0; i < headers.length; i += 2) {
+      request.append(headers[i]).append(": ").append(headers[i + 1]).append("\r\n");
+      acceptGiven |= headers[i].equalsIgnoreCase("Accept");
+    }
+    if (!acceptGiven) {
+      request.append("Accept: text/event-stream\r\n");
+    }
+    return request.append("\r\n").toString();
+  }
+
   /** Reads the answer's head now, then the stream on a thread (or the whole body of another answer). */
-  void startReading() {
+  public void startReading() {
     try {
       socket.setSoTimeout((int) HEAD_TIMEOUT.toMillis());
       InputStream in = new BufferedInputStream(socket.getInputStream(), 16 * 1024);
@@ -132,73 +149,73 @@ final class EventStreamClient implements AutoCloseable {
     }
   }
 
-  int status() {
+  public int status() {
     return status;
   }
 
   /** The first value of the response header {@code name}, or null. */
-  String header(String name) {
+  public String header(String name) {
     List<String> values = headers.get(name.toLowerCase(Locale.ROOT));
     return values == null || values.isEmpty() ? null : values.get(0);
   }
 
   /** The answer as a {@link Reply}: for answers that are not an event stream. */
-  Reply reply() {
+  public Reply reply() {
     return new Reply(request, status, HttpHeaders.of(headers, (name, value) -> true), body);
   }
 
   /** Asserts the stream was accepted: {@code 200} with an event stream. */
-  EventStreamClient expectStream() {
+  public EventStreamClient expectStream() {
     assertThat(status).as("status of %s; body: %s", request, new String(body, StandardCharsets.UTF_8)).isEqualTo(200);
     assertThat(header("content-type")).as("Content-Type of %s", request).startsWith("text/event-stream");
     return this;
   }
 
-  List<SseEvent> events() {
+  public List<SseEvent> events() {
     synchronized (events) {
       return List.copyOf(events);
     }
   }
 
   /** Events with data as published: every event the server did not send about itself. */
-  List<SseEvent> messages() {
+  public List<SseEvent> messages() {
     return events().stream().filter(event -> !event.isServerEvent()).toList();
   }
 
-  int eventCount() {
+  public int eventCount() {
     synchronized (events) {
       return events.size();
     }
   }
 
   /** Comment lines seen so far, the opening comment included. */
-  int comments() {
+  public int comments() {
     return comments.get();
   }
 
-  long retryMillis() {
+  public long retryMillis() {
     synchronized (events) {
       return parser.retryMillis();
     }
   }
 
   /** The first bytes of the body as text (up to 256 KiB), exactly as sent. */
-  String raw() {
+  public String raw() {
     synchronized (raw) {
       return raw.toString(StandardCharsets.UTF_8);
     }
   }
 
-  Ending ending() {
+  public Ending ending() {
     return ending;
   }
 
-  IOException failure() {
+  public IOException failure() {
     return failure;
   }
 
   /** Waits at most {@code bound} until at least {@code count} events arrived; returns them all. */
-  List<SseEvent> awaitEvents(int count, Duration bound) {
+  public List<SseEvent> awaitEvents(int count, Duration bound) {
     await(request + " receives " + count + " events")
         .atMost(bound)
         .pollInterval(Duration.ofMillis(5))
@@ -208,8 +225,23 @@ final class EventStreamClient implements AutoCloseable {
     return all;
   }
 
+  /**
+   * Waits at most {@code bound} until at least {@code count} message events arrived (the server's
+   * own {@code switchboard.*} events not counted); returns the message events.
+   */
+  public List<SseEvent> awaitMessages(int count, Duration bound) {
+    await(request + " receives " + count + " messages")
+        .atMost(bound)
+        .pollInterval(Duration.ofMillis(5))
+        .until(() -> messages().size() >= count || ending != Ending.OPEN && !readerAlive());
+    List<SseEvent> messages = messages();
+    assertThat(messages).as("messages of %s (ending %s, failure %s; all events: %s)", request, ending, failure, events())
+        .hasSizeGreaterThanOrEqualTo(count);
+    return messages;
+  }
+
   /** Waits at most {@code bound} until the response has come to an end, whichever way; returns how. */
-  Ending awaitEnd(Duration bound) {
+  public Ending awaitEnd(Duration bound) {
     await(request + " comes to an end")
         .atMost(bound)
         .pollInterval(Duration.ofMillis(5))
