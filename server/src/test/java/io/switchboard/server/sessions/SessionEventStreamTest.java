@@ -3,12 +3,12 @@ package io.switchboard.server.sessions;
 import static io.switchboard.server.sessions.SessionClient.ids;
 import static io.switchboard.server.testing.ServerFixture.uniqueChannel;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.switchboard.server.sessions.SessionStream.Event;
 import io.switchboard.server.testing.Api;
+import io.switchboard.server.testing.EventStreamClient;
 import io.switchboard.server.testing.ServerFixture;
+import io.switchboard.server.testing.SseEvent;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,8 +34,8 @@ class SessionEventStreamTest {
     return IntStream.range(0, count).mapToObj(i -> api.publishedId(channel, prefix + i)).toList();
   }
 
-  private static List<String> messageIds(List<Event> events) {
-    return events.stream().map(event -> event.message().path("id").asText()).toList();
+  private static List<String> messageIds(List<SseEvent> events) {
+    return events.stream().map(event -> event.json().path("id").asText()).toList();
   }
 
   @Test
@@ -43,18 +43,18 @@ class SessionEventStreamTest {
     String channel = uniqueChannel("stream");
     String other = uniqueChannel("other");
     String id = sessions.createdId(channel);
-    try (SessionStream stream = SessionStream.open(api.port(), id)) {
+    try (EventStreamClient stream = EventStreamClient.open(api.port(), SessionClient.messagesPath(id)).expectStream()) {
       api.published(other, "not subscribed");
       List<String> published = List.of(api.publishedId(channel, "m0"), api.publishedId(channel, "created", "m1"), api.publishedId(channel, "m2"));
 
-      List<Event> events = stream.awaitMessages(3, PROMPTLY);
+      List<SseEvent> events = stream.awaitMessages(3, PROMPTLY);
 
       assertThat(messageIds(events)).containsExactlyElementsOf(published);
-      JsonNode second = events.get(1).message();
+      JsonNode second = events.get(1).json();
       assertThat(second.path("channel").asText()).isEqualTo(channel);
       assertThat(second.path("data").asText()).isEqualTo("m1");
       assertThat(second.path("event").asText()).isEqualTo("created");
-      assertThat(events).extracting(Event::lastEventId).doesNotContainNull().doesNotHaveDuplicates()
+      assertThat(events).extracting(SseEvent::lastEventId).doesNotContainNull().doesNotHaveDuplicates()
           .as("ids are stream cursors, not message ids").doesNotContainAnyElementsOf(published);
 
       sessions.acked(id, events.get(0).lastEventId());
@@ -70,10 +70,10 @@ class SessionEventStreamTest {
     sessions.acked(id, sessions.page(id, "").path("next").asText());
     List<String> backlog = publish(channel, "backlog-", 2);
 
-    try (SessionStream stream = SessionStream.open(api.port(), id)) {
+    try (EventStreamClient stream = EventStreamClient.open(api.port(), SessionClient.messagesPath(id)).expectStream()) {
       stream.awaitMessages(2, PROMPTLY);
       String live = api.publishedId(channel, "live");
-      List<Event> events = stream.awaitMessages(3, PROMPTLY);
+      List<SseEvent> events = stream.awaitMessages(3, PROMPTLY);
 
       assertThat(messageIds(events)).doesNotContainAnyElementsOf(handled).containsExactly(backlog.get(0), backlog.get(1), live);
     }
@@ -83,16 +83,16 @@ class SessionEventStreamTest {
   void reconnectingWithLastEventIdResumesRightAfterItAndAcknowledgesUpToIt() {
     String channel = uniqueChannel("resume");
     String id = sessions.createdId(channel);
-    List<Event> before;
-    try (SessionStream first = SessionStream.open(api.port(), id)) {
+    List<SseEvent> before;
+    try (EventStreamClient first = EventStreamClient.open(api.port(), SessionClient.messagesPath(id)).expectStream()) {
       publish(channel, "before-", 3);
       before = first.awaitMessages(3, PROMPTLY);
     }
     List<String> missed = publish(channel, "missed-", 2);
     String lastSeen = before.get(2).lastEventId();
 
-    List<Event> after;
-    try (SessionStream resumed = SessionStream.open(api.port(), id, "Last-Event-ID", lastSeen)) {
+    List<SseEvent> after;
+    try (EventStreamClient resumed = EventStreamClient.open(api.port(), SessionClient.messagesPath(id), "Last-Event-ID", lastSeen).expectStream()) {
       resumed.awaitMessages(2, PROMPTLY);
       assertThat(sessions.acknowledged(id)).as("Last-Event-ID acknowledges").isEqualTo(lastSeen);
       List<String> live = publish(channel, "live-", 2);
@@ -114,12 +114,12 @@ class SessionEventStreamTest {
     String id = sessions.createdId(channel);
     List<String> published = publish(channel, "m", 4);
     String afterSecond;
-    try (SessionStream first = SessionStream.open(api.port(), id)) {
+    try (EventStreamClient first = EventStreamClient.open(api.port(), SessionClient.messagesPath(id)).expectStream()) {
       afterSecond = first.awaitMessages(4, PROMPTLY).get(1).lastEventId();
     }
 
-    try (SessionStream resumed = SessionStream.open(api.port(), id, "Last-Event-ID", afterSecond)) {
-      List<Event> events = resumed.awaitMessages(2, PROMPTLY);
+    try (EventStreamClient resumed = EventStreamClient.open(api.port(), SessionClient.messagesPath(id), "Last-Event-ID", afterSecond).expectStream()) {
+      List<SseEvent> events = resumed.awaitMessages(2, PROMPTLY);
       String live = api.publishedId(channel, "live");
       events = resumed.awaitMessages(3, PROMPTLY);
 
@@ -134,7 +134,7 @@ class SessionEventStreamTest {
     List<String> published = publish(channel, "m", 3);
     String afterFirst = sessions.page(id, "limit=1").path("next").asText();
 
-    try (SessionStream stream = SessionStream.openPath(api.port(), SessionClient.messagesPath(id) + "?ack=" + Api.encode(afterFirst))) {
+    try (EventStreamClient stream = EventStreamClient.open(api.port(), SessionClient.messagesPath(id) + "?ack=" + Api.encode(afterFirst)).expectStream()) {
       assertThat(messageIds(stream.awaitMessages(2, PROMPTLY))).containsExactlyElementsOf(published.subList(1, 3));
       assertThat(sessions.acknowledged(id)).isEqualTo(afterFirst);
     }
@@ -145,13 +145,13 @@ class SessionEventStreamTest {
     String channel = uniqueChannel("restart-stream");
     String id = sessions.createdId(channel);
     List<String> published = publish(channel, "m", 4);
-    try (SessionStream first = SessionStream.open(api.port(), id)) {
-      List<Event> events = first.awaitMessages(4, PROMPTLY);
+    try (EventStreamClient first = EventStreamClient.open(api.port(), SessionClient.messagesPath(id)).expectStream()) {
+      List<SseEvent> events = first.awaitMessages(4, PROMPTLY);
       sessions.acked(id, events.get(1).lastEventId());
     }
 
-    try (SessionStream again = SessionStream.open(api.port(), id)) {
-      List<Event> events = again.awaitMessages(2, PROMPTLY);
+    try (EventStreamClient again = EventStreamClient.open(api.port(), SessionClient.messagesPath(id)).expectStream()) {
+      List<SseEvent> events = again.awaitMessages(2, PROMPTLY);
       String live = api.publishedId(channel, "live");
       events = again.awaitMessages(3, PROMPTLY);
 
@@ -165,7 +165,7 @@ class SessionEventStreamTest {
     String channel = uniqueChannel("crashed-stream");
     String id = sessions.createdId(channel);
     List<String> published;
-    try (SessionStream crashing = SessionStream.open(api.port(), id)) {
+    try (EventStreamClient crashing = EventStreamClient.open(api.port(), SessionClient.messagesPath(id)).expectStream()) {
       published = publish(channel, "m", 3);
       crashing.awaitMessages(3, PROMPTLY);
       // The browser process dies: it never reconnects with its Last-Event-ID, and never acknowledges.
@@ -173,7 +173,7 @@ class SessionEventStreamTest {
     api.awaitSubscribers(channel, "sse", 0);
 
     assertThat(ids(sessions.page(id, ""))).as("a poll reads them again").containsExactlyElementsOf(published);
-    try (SessionStream fresh = SessionStream.open(api.port(), id)) {
+    try (EventStreamClient fresh = EventStreamClient.open(api.port(), SessionClient.messagesPath(id)).expectStream()) {
       assertThat(messageIds(fresh.awaitMessages(3, PROMPTLY))).as("and so does a new stream").containsExactlyElementsOf(published);
     }
   }
@@ -182,7 +182,7 @@ class SessionEventStreamTest {
   void patternStreamDeliversChannelsThatFirstAppearWhileItIsOpen() {
     String prefix = uniqueChannel("live-pattern");
     String id = sessions.createdId(prefix + ".>");
-    try (SessionStream stream = SessionStream.open(api.port(), id)) {
+    try (EventStreamClient stream = EventStreamClient.open(api.port(), SessionClient.messagesPath(id)).expectStream()) {
       String a = api.publishedId(prefix + ".a", "a");
       String deep = api.publishedId(prefix + ".b.c", "deep");
       api.published(prefix, "not matched by .>");
@@ -198,14 +198,14 @@ class SessionEventStreamTest {
   void deletingTheSessionEndsItsOpenStreamWithAReason() {
     String channel = uniqueChannel("ended");
     String id = sessions.createdId(channel);
-    try (SessionStream stream = SessionStream.open(api.port(), id)) {
+    try (EventStreamClient stream = EventStreamClient.open(api.port(), SessionClient.messagesPath(id)).expectStream()) {
       api.published(channel, "before");
       stream.awaitMessages(1, PROMPTLY);
 
       assertThat(sessions.delete(id).status()).isEqualTo(204);
 
-      await("the stream ends after its session was deleted").atMost(PROMPTLY).until(stream::hasEnded);
-      assertThat(stream.events()).last().extracting(Event::type).isEqualTo("switchboard.session-ended");
+      stream.awaitEnd(PROMPTLY);
+      assertThat(stream.events()).last().extracting(SseEvent::type).isEqualTo("switchboard.session-ended");
       api.awaitSubscribers(channel, "sse", 0, PROMPTLY);
     }
   }

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.server.testing.Api;
+import io.switchboard.server.testing.EventStreamClient;
 import io.switchboard.server.testing.ServerFixture;
 import java.time.Duration;
 import java.util.List;
@@ -87,11 +88,11 @@ class SessionExpiryTest {
     JsonNode twin = sessions.created(channel);
     String id = sessions.createdId(channel);
 
-    try (SessionStream stream = SessionStream.open(api.port(), id)) {
+    try (EventStreamClient stream = EventStreamClient.open(api.port(), SessionClient.messagesPath(id)).expectStream()) {
       // Two idle timeouts with no use but the open stream.
       awaitPast(twin.path("expires").asLong() + IDLE_TIMEOUT.toMillis());
       String live = api.publishedId(channel, "still streaming");
-      assertThat(stream.awaitMessages(1, Duration.ofSeconds(5)).get(0).message().path("id").asText()).isEqualTo(live);
+      assertThat(stream.awaitMessages(1, Duration.ofSeconds(5)).get(0).json().path("id").asText()).isEqualTo(live);
     }
 
     sessions.describe(twin.path("id").asText()).expectProblem(404);

@@ -8,7 +8,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.server.SwitchboardServer;
 import io.switchboard.server.config.Settings;
 import io.switchboard.server.testing.Api;
+import io.switchboard.server.testing.EventStreamClient;
 import io.switchboard.server.testing.ServerFixture;
+import io.switchboard.server.testing.SseEvent;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -107,7 +109,7 @@ class SessionRestartTest {
     withServer(embedded(), api -> {
       String id = new SessionClient(api).createdId(channel);
       api.publishedId(channel, "seen");
-      try (SessionStream stream = SessionStream.open(api.port(), id)) {
+      try (EventStreamClient stream = EventStreamClient.open(api.port(), SessionClient.messagesPath(id)).expectStream()) {
         state[1] = stream.awaitMessages(1, Duration.ofSeconds(5)).get(0).lastEventId();
       }
       state[0] = id;
@@ -116,9 +118,9 @@ class SessionRestartTest {
 
     withServer(embedded(), api -> {
       String missed = api.publishedId(channel, "published after the restart");
-      try (SessionStream resumed = SessionStream.open(api.port(), state[0], "Last-Event-ID", state[1])) {
-        List<SessionStream.Event> events = resumed.awaitMessages(1, Duration.ofSeconds(5));
-        assertThat(events).extracting(event -> event.message().path("id").asText()).containsExactly(missed);
+      try (EventStreamClient resumed = EventStreamClient.open(api.port(), SessionClient.messagesPath(state[0]), "Last-Event-ID", state[1]).expectStream()) {
+        List<SseEvent> events = resumed.awaitMessages(1, Duration.ofSeconds(5));
+        assertThat(events).extracting(event -> event.json().path("id").asText()).containsExactly(missed);
       }
       assertThat(new SessionClient(api).acknowledged(state[0])).isEqualTo(state[1]);
       return null;
