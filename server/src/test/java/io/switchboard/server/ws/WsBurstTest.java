@@ -1,10 +1,11 @@
 package io.switchboard.server.ws;
 
 import static io.switchboard.server.testing.ServerFixture.uniqueChannel;
-import static io.switchboard.server.ws.WsClient.frame;
+import static io.switchboard.server.testing.WsClient.frame;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.switchboard.server.testing.ServerFixture;
+import io.switchboard.server.testing.WsClient;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.IntStream;

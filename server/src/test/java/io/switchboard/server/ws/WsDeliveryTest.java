@@ -1,8 +1,8 @@
 package io.switchboard.server.ws;
 
 import static io.switchboard.server.testing.ServerFixture.uniqueChannel;
-import static io.switchboard.server.ws.WsClient.field;
-import static io.switchboard.server.ws.WsClient.frame;
+import static io.switchboard.server.testing.WsClient.field;
+import static io.switchboard.server.testing.WsClient.frame;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -11,6 +11,7 @@ import io.switchboard.core.channel.ChannelName;
 import io.switchboard.core.cursor.Cursor;
 import io.switchboard.server.testing.Api;
 import io.switchboard.server.testing.ServerFixture;
+import io.switchboard.server.testing.WsClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

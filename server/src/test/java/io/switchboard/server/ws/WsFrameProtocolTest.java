@@ -1,13 +1,14 @@
 package io.switchboard.server.ws;
 
 import static io.switchboard.server.testing.ServerFixture.uniqueChannel;
-import static io.switchboard.server.ws.WsClient.frame;
+import static io.switchboard.server.testing.WsClient.frame;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.server.testing.Api;
 import io.switchboard.server.testing.Reply;
 import io.switchboard.server.testing.ServerFixture;
+import io.switchboard.server.testing.WsClient;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;

@@ -1,7 +1,7 @@
 package io.switchboard.server.ws;
 
 import static io.switchboard.server.testing.ServerFixture.uniqueChannel;
-import static io.switchboard.server.ws.WsClient.frame;
+import static io.switchboard.server.testing.WsClient.frame;
 import static io.switchboard.server.ws.WsFrameProtocolTest.assertError;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.server.config.Settings;
 import io.switchboard.server.testing.Api;
 import io.switchboard.server.testing.ServerFixture;
+import io.switchboard.server.testing.WsClient;
 import java.io.IOException;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.switchboard.server.SwitchboardServer;
 import io.switchboard.server.testing.Api;
 import io.switchboard.server.testing.ServerFixture;
+import io.switchboard.server.testing.WsClient;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.switchboard.server.testing.Api;
 import io.switchboard.server.testing.ServerFixture;
+import io.switchboard.server.testing.WsClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

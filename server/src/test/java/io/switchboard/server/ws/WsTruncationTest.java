@@ -1,7 +1,7 @@
 package io.switchboard.server.ws;
 
 import static io.switchboard.server.testing.ServerFixture.uniqueChannel;
-import static io.switchboard.server.ws.WsClient.field;
+import static io.switchboard.server.testing.WsClient.field;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,6 +9,7 @@ import io.switchboard.core.retention.RetentionPolicy;
 import io.switchboard.core.retention.RetentionRules;
 import io.switchboard.server.testing.Api;
 import io.switchboard.server.testing.ServerFixture;
+import io.switchboard.server.testing.WsClient;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

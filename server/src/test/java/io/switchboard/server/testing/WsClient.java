@@ -1,4 +1,4 @@
-package io.switchboard.server.ws;
+package io.switchboard.server.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -16,9 +16,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -28,11 +30,14 @@ import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
- * A real WebSocket client of {@code /v1/ws} on the JDK's {@link WebSocket}, for tests.
+ * The WebSocket client of the server tests: a real client of {@code /v1/ws} on the JDK's
+ * {@link WebSocket}. (A peer that breaks the protocol on purpose is {@code ws.RawWebSocket}.)
  *
  * <p>Every text message the server sends is parsed as JSON and queued; the test thread takes
- * frames with {@link #next()} or by what they are ({@link #take(String, Predicate)}), and frames it
- * skips over stay queued for later takes, in arrival order. The close code and reason the server
+ * frames in arrival order with {@link #next()}, or by what they are ({@link #take(String, Predicate)},
+ * {@link #ack}, {@link #messages(int)}), and frames it skips over stay queued for later takes, in
+ * arrival order. A test that pins the order of frames takes them with {@link #next()} and
+ * subscribes with {@link #subscribeAckedFirst}. The close code and reason the server
  * sends (or a transport failure, as close code {@link #ABNORMAL}) are recorded once.
  *
  * <p>Flow control: a client normally asks the JDK for one frame after each it gets. A
@@ -42,24 +47,24 @@ import java.util.stream.Collectors;
  * <p>Threads: the JDK calls the listener on its own threads; the test thread sends and takes.
  * Sends are serialised, as the JDK allows one outstanding send at a time.
  */
-final class WsClient implements AutoCloseable {
+public final class WsClient implements AutoCloseable {
   /** Close code recorded when the connection ended without a close frame (RFC 6455 section 7.1.5). */
-  static final int ABNORMAL = 1006;
+  public static final int ABNORMAL = 1006;
 
   /** How long a take waits for a frame that is due. */
-  static final Duration FRAME_WAIT = Duration.ofSeconds(10);
+  public static final Duration FRAME_WAIT = Duration.ofSeconds(10);
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   /** How the connection ended: the server's close frame, or {@link #ABNORMAL} with the failure. */
-  record Closure(int code, String reason) {}
+  public record Closure(int code, String reason) {}
 
   private final BlockingQueue<JsonNode> arrived = new LinkedBlockingQueue<>();
   /** Frames arrived but skipped by a take; only the test thread touches it. */
   private final List<JsonNode> skipped = new ArrayList<>();
   private final CompletableFuture<Closure> closure = new CompletableFuture<>();
-  private final List<String> unparseable = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final List<String> unparseable = new CopyOnWriteArrayList<>();
   private final AtomicInteger demandLeft;
   private final Object sendLock = new Object();
   private WebSocket socket;
@@ -69,21 +74,21 @@ final class WsClient implements AutoCloseable {
   }
 
   /** Connects to {@code /v1/ws} of a server on {@code port} and reads every frame it sends. */
-  static WsClient connect(int port) {
+  public static WsClient connect(int port) {
     return join(connectAsync(port), "connect to /v1/ws");
   }
 
-  static CompletableFuture<WsClient> connectAsync(int port) {
+  public static CompletableFuture<WsClient> connectAsync(int port) {
     return open(port, Integer.MAX_VALUE);
   }
 
   /** Connects, reads the first {@code frames} frames (of any kind, pings included), then stops reading. */
-  static WsClient connectReadingOnly(int port, int frames) {
+  public static WsClient connectReadingOnly(int port, int frames) {
     return join(open(port, frames), "connect to /v1/ws");
   }
 
   /** Completes exceptionally (with the JDK's handshake failure) when the server refuses the upgrade. */
-  static CompletableFuture<WsClient> open(int port, int framesToRead) {
+  private static CompletableFuture<WsClient> open(int port, int framesToRead) {
     WsClient client = new WsClient(framesToRead);
     return HTTP.newWebSocketBuilder()
         .connectTimeout(Duration.ofSeconds(5))
@@ -95,7 +100,7 @@ final class WsClient implements AutoCloseable {
   }
 
   /** A JSON frame from alternating names and values; a value may be a map (for {@code after}). */
-  static String frame(Object... namesAndValues) {
+  public static String frame(Object... namesAndValues) {
     Map<String, Object> fields = new LinkedHashMap<>();
     for (int i = 0; i < namesAndValues.length; i += 2) {
       fields.put((String) namesAndValues[i], namesAndValues[i + 1]);
@@ -108,14 +113,14 @@ final class WsClient implements AutoCloseable {
   }
 
   /** Sends one text frame and waits until the JDK has handed it to the socket. */
-  void send(String text) {
+  public void send(String text) {
     synchronized (sendLock) {
       join(socket.sendText(text, true), "send " + abbreviate(text) + " (closure: " + closure.getNow(null) + ")");
     }
   }
 
   /** Sends, ignoring a failure because the connection is closed: for frames sent to see how a connection ends. */
-  void sendUnlessClosed(String text) {
+  public void sendUnlessClosed(String text) {
     synchronized (sendLock) {
       try {
         socket.sendText(text, true).get(FRAME_WAIT.toMillis(), TimeUnit.MILLISECONDS);
@@ -130,36 +135,55 @@ final class WsClient implements AutoCloseable {
     }
   }
 
-  void sendBinary(byte[] bytes) {
+  public void sendBinary(byte[] bytes) {
     synchronized (sendLock) {
       join(socket.sendBinary(ByteBuffer.wrap(bytes), true), "send a binary frame");
     }
   }
 
   /** Subscribes with a ref and waits for the ack; {@code more} are further fields (after, from, since). */
-  void subscribe(String channel, Object... more) {
-    String ref = "sub-" + channel;
+  public void subscribe(String channel, Object... more) {
+    send(subscribeFrame(channel, more));
+    ack(subscribeRef(channel));
+  }
+
+  /**
+   * Subscribes as {@link #subscribe} does and asserts that the ack is the next frame not yet taken:
+   * nothing the subscription delivers may come before it.
+   */
+  public void subscribeAckedFirst(String channel, Object... more) {
+    send(subscribeFrame(channel, more));
+    JsonNode answer = next();
+    assertThat(answer.path("ref").asText()).as("the first frame after subscribing to %s: %s", channel, answer)
+        .isEqualTo(subscribeRef(channel));
+    assertThat(answer.path("op").asText()).as("answer to subscribing to %s: %s", channel, answer).isEqualTo("ack");
+  }
+
+  private static String subscribeRef(String channel) {
+    return "sub-" + channel;
+  }
+
+  private static String subscribeFrame(String channel, Object... more) {
     Object[] fields = new Object[6 + more.length];
     fields[0] = "op";
     fields[1] = "subscribe";
     fields[2] = "channel";
     fields[3] = channel;
     fields[4] = "ref";
-    fields[5] = ref;
+    fields[5] = subscribeRef(channel);
     System.arraycopy(more, 0, fields, 6, more.length);
-    send(frame(fields));
-    ack(ref);
+    return frame(fields);
   }
 
-  void unsubscribe(String channel) {
+  public void unsubscribe(String channel) {
     String ref = "unsub-" + channel;
     send(frame("op", "unsubscribe", "channel", channel, "ref", ref));
     ack(ref);
   }
 
   /** Publishes with a ref and returns the id of the ack. */
-  String publish(String channel, String data) {
-    String ref = "pub-" + java.util.UUID.randomUUID();
+  public String publish(String channel, String data) {
+    String ref = "pub-" + UUID.randomUUID();
     send(frame("op", "publish", "channel", channel, "data", data, "ref", ref));
     JsonNode ack = ack(ref);
     assertThat(ack.path("id").isTextual()).as("ack of a publish carries the id: %s", ack).isTrue();
@@ -167,14 +191,14 @@ final class WsClient implements AutoCloseable {
   }
 
   /** Sends a ping with a ref and waits for its pong: proof that the connection still works. */
-  void assertStillUsable() {
+  public void assertStillUsable() {
     String ref = "alive-" + System.nanoTime();
     send(frame("op", "ping", "ref", ref));
     take("pong with ref " + ref, frame -> "pong".equals(frame.path("op").asText()) && ref.equals(frame.path("ref").asText()));
   }
 
   /** The ack with {@code ref}; fails at once on an error frame with that ref. */
-  JsonNode ack(String ref) {
+  public JsonNode ack(String ref) {
     JsonNode answer = take("ack or error with ref " + ref, frame -> ref.equals(frame.path("ref").asText())
         && ("ack".equals(frame.path("op").asText()) || "error".equals(frame.path("op").asText())));
     assertThat(answer.path("op").asText()).as("answer to ref %s: %s", ref, answer).isEqualTo("ack");
@@ -182,21 +206,30 @@ final class WsClient implements AutoCloseable {
   }
 
   /** The next error frame, with or without a ref. */
-  JsonNode error() {
+  public JsonNode error() {
     return take("an error frame", frame -> "error".equals(frame.path("op").asText()));
   }
 
   /** The next frame, whatever it is, waiting at most {@link #FRAME_WAIT}. */
-  JsonNode next() {
+  public JsonNode next() {
     return take("any frame", frame -> true);
   }
 
+  /** The next {@code count} frames, whatever they are, in arrival order; each waits at most {@link #FRAME_WAIT}. */
+  public List<JsonNode> next(int count) {
+    List<JsonNode> frames = new ArrayList<>(count);
+    while (frames.size() < count) {
+      frames.add(take("frame " + (frames.size() + 1) + " of " + count, frame -> true));
+    }
+    return frames;
+  }
+
   /** The next {@code count} message frames, in arrival order; other frames stay queued. */
-  List<JsonNode> messages(int count) {
+  public List<JsonNode> messages(int count) {
     return messages(count, FRAME_WAIT);
   }
 
-  List<JsonNode> messages(int count, Duration within) {
+  public List<JsonNode> messages(int count, Duration within) {
     long deadline = System.nanoTime() + within.toNanos();
     List<JsonNode> messages = new ArrayList<>(count);
     while (messages.size() < count) {
@@ -208,7 +241,7 @@ final class WsClient implements AutoCloseable {
   }
 
   /** Message frames up to and including the first of {@code channel} with {@code data}: for sentinel publishes. */
-  List<JsonNode> messagesUntil(String channel, String data) {
+  public List<JsonNode> messagesUntil(String channel, String data) {
     List<JsonNode> messages = new ArrayList<>();
     while (true) {
       JsonNode message = take("message " + data + " on " + channel + " (after " + messages.size() + " others)", WsClient::isMessage);
@@ -220,7 +253,7 @@ final class WsClient implements AutoCloseable {
   }
 
   /** The first queued frame that {@code wanted} accepts, waiting at most {@link #FRAME_WAIT}. */
-  JsonNode take(String what, Predicate<JsonNode> wanted) {
+  public JsonNode take(String what, Predicate<JsonNode> wanted) {
     return take(what, wanted, FRAME_WAIT.toNanos());
   }
 
@@ -249,7 +282,7 @@ final class WsClient implements AutoCloseable {
   }
 
   /** The next frame, or null once the connection is closed with nothing more queued. */
-  JsonNode nextUnlessClosed() {
+  public JsonNode nextUnlessClosed() {
     if (!skipped.isEmpty()) {
       return skipped.remove(0);
     }
@@ -283,7 +316,7 @@ final class WsClient implements AutoCloseable {
   }
 
   /** Frames that arrived and were not taken, without waiting. */
-  List<JsonNode> drainUnread() {
+  public List<JsonNode> drainUnread() {
     List<JsonNode> unread = new ArrayList<>(skipped);
     skipped.clear();
     arrived.drainTo(unread);
@@ -291,13 +324,13 @@ final class WsClient implements AutoCloseable {
   }
 
   /** Starts asking for frames again after a {@linkplain #connectReadingOnly reading-only} start. */
-  void resumeReading() {
+  public void resumeReading() {
     demandLeft.set(Integer.MAX_VALUE);
     socket.request(1);
   }
 
   /** How the server ended the connection, waiting at most {@code within}. */
-  Closure awaitClosure(Duration within) {
+  public Closure awaitClosure(Duration within) {
     try {
       return closure.get(within.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException open) {
@@ -310,12 +343,12 @@ final class WsClient implements AutoCloseable {
     }
   }
 
-  Optional<Closure> closure() {
+  public Optional<Closure> closure() {
     return Optional.ofNullable(closure.getNow(null));
   }
 
   /** Drops the TCP connection without a close handshake, like a client that vanished. */
-  void abort() {
+  public void abort() {
     socket.abort();
   }
 
@@ -335,11 +368,11 @@ final class WsClient implements AutoCloseable {
     }
   }
 
-  static boolean isMessage(JsonNode frame) {
+  public static boolean isMessage(JsonNode frame) {
     return "message".equals(frame.path("op").asText());
   }
 
-  static List<String> field(List<JsonNode> frames, String name) {
+  public static List<String> field(List<JsonNode> frames, String name) {
     return frames.stream().map(frame -> frame.path(name).asText()).toList();
   }
 
