@@ -6,7 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.switchboard.server.SwitchboardServer;
 import io.switchboard.server.testing.Api;
+import io.switchboard.server.testing.EventStreamClient;
 import io.switchboard.server.testing.ServerFixture;
+import io.switchboard.server.testing.SseEvent;
+import io.switchboard.server.testing.WsClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -94,28 +97,28 @@ class MemoryEngineRestartTest {
   void eventStreamResumedWithALastEventIdFromBeforeTheRestartStartsWithATruncation() {
     List<String> fresh = publishFresh();
     for (String cursor : List.of(behind, beyond)) {
-      try (EventStream stream = EventStream.open(api.port(), Api.messagesPath(CHANNEL), "Last-Event-ID", cursor)) {
-        List<EventStream.Event> events = stream.awaitEvents(1 + NEW_MESSAGES, PROMPTLY);
+      try (EventStreamClient stream = EventStreamClient.open(api.port(), Api.messagesPath(CHANNEL), "Last-Event-ID", cursor).expectStream()) {
+        List<SseEvent> events = stream.awaitEvents(1 + NEW_MESSAGES, PROMPTLY);
 
-        EventStream.Event truncation = events.get(0);
+        SseEvent truncation = events.get(0);
         assertThat(truncation.type()).as("first event after Last-Event-ID %s: %s", cursor, events).isEqualTo("switchboard.truncated");
         assertThat(json(truncation.data()).path("channel").asText()).isEqualTo(CHANNEL);
         assertThat(json(truncation.data()).path("earliest").asText()).isNotEmpty();
         assertThat(events.subList(1, events.size())).as("then everything the new incarnation holds")
-            .extracting(EventStream.Event::id).containsExactlyElementsOf(fresh);
+            .extracting(SseEvent::id).containsExactlyElementsOf(fresh);
       }
     }
   }
 
   @Test
   void eventStreamOnAChannelEmptySinceTheRestartStartsWithATruncation() {
-    try (EventStream stream = EventStream.open(api.port(), Api.messagesPath(CHANNEL), "Last-Event-ID", beyond)) {
-      List<EventStream.Event> events = stream.awaitEvents(1, PROMPTLY);
+    try (EventStreamClient stream = EventStreamClient.open(api.port(), Api.messagesPath(CHANNEL), "Last-Event-ID", beyond).expectStream()) {
+      List<SseEvent> events = stream.awaitEvents(1, PROMPTLY);
       assertThat(events.get(0).type()).as("first event: %s", events).isEqualTo("switchboard.truncated");
 
       String live = api.publishedId(CHANNEL, "live");
       events = stream.awaitEvents(2, PROMPTLY);
-      assertThat(events).extracting(EventStream.Event::id).containsExactly(null, live);
+      assertThat(events).extracting(SseEvent::id).containsExactly(null, live);
     }
   }
 
@@ -123,8 +126,8 @@ class MemoryEngineRestartTest {
   void webSocketSubscriptionAfterAnIdFromBeforeTheRestartGetsATruncatedFrameFirst() {
     List<String> held = new ArrayList<>(publishFresh());
     for (String cursor : List.of(behind, beyond)) {
-      try (WebSocketSession ws = WebSocketSession.connect(api.port())) {
-        ws.subscribe(CHANNEL, "after", cursor);
+      try (WsClient ws = WsClient.connect(api.port())) {
+        ws.subscribeAckedFirst(CHANNEL, "after", cursor);
         List<JsonNode> frames = ws.next(1 + held.size());
 
         JsonNode truncated = frames.get(0);
@@ -135,7 +138,7 @@ class MemoryEngineRestartTest {
             .extracting(frame -> frame.path("id").asText()).containsExactlyElementsOf(held);
         String live = api.publishedId(CHANNEL, "live-" + cursor);
         assertThat(ws.next().path("id").asText()).as("then live messages").isEqualTo(live);
-        assertThat(ws.unread()).isEmpty();
+        assertThat(ws.drainUnread()).isEmpty();
         held.add(live);
       }
     }
@@ -143,8 +146,8 @@ class MemoryEngineRestartTest {
 
   @Test
   void webSocketSubscriptionOnAChannelEmptySinceTheRestartGetsATruncatedFrame() {
-    try (WebSocketSession ws = WebSocketSession.connect(api.port())) {
-      ws.subscribe(CHANNEL, "after", behind);
+    try (WsClient ws = WsClient.connect(api.port())) {
+      ws.subscribeAckedFirst(CHANNEL, "after", behind);
       JsonNode first = ws.next();
       assertThat(first.path("op").asText()).as("first frame: %s", first).isEqualTo("truncated");
 

@@ -6,8 +6,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.switchboard.server.SwitchboardServer;
 import io.switchboard.server.testing.Api;
+import io.switchboard.server.testing.EventStreamClient;
 import io.switchboard.server.testing.Reply;
 import io.switchboard.server.testing.ServerFixture;
+import io.switchboard.server.testing.SseEvent;
+import io.switchboard.server.testing.WsClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -103,9 +106,9 @@ class ResumeAcrossRestartTest {
   void eventStreamResumesAfterARestartFromLastEventId() {
     String channel = "resume.sse";
     List<Sent> seen;
-    try (EventStream stream = EventStream.open(api.port(), Api.messagesPath(channel) + "?from=earliest")) {
+    try (EventStreamClient stream = EventStreamClient.open(api.port(), Api.messagesPath(channel) + "?from=earliest").expectStream()) {
       seen = publish(channel, "m", 0, 3);
-      assertThat(stream.awaitEvents(3, PROMPTLY)).extracting(EventStream.Event::id).containsExactlyElementsOf(ids(seen));
+      assertThat(stream.awaitEvents(3, PROMPTLY)).extracting(SseEvent::id).containsExactlyElementsOf(ids(seen));
     }
     String lastEventId = seen.get(2).id();
     List<Sent> missedBefore = publish(channel, "m", 3, 2);
@@ -113,20 +116,20 @@ class ResumeAcrossRestartTest {
     restart();
     List<Sent> missedAfter = publish(channel, "m", 5, 2);
 
-    try (EventStream resumed = EventStream.open(api.port(), Api.messagesPath(channel), "Last-Event-ID", lastEventId)) {
+    try (EventStreamClient resumed = EventStreamClient.open(api.port(), Api.messagesPath(channel), "Last-Event-ID", lastEventId).expectStream()) {
       List<Sent> expected = concat(missedBefore, missedAfter);
       resumed.awaitEvents(expected.size(), PROMPTLY);
       expected = concat(expected, publish(channel, "m", 7, 1));
-      List<EventStream.Event> events = resumed.awaitEvents(expected.size(), PROMPTLY);
+      List<SseEvent> events = resumed.awaitEvents(expected.size(), PROMPTLY);
 
-      assertThat(events).as("no truncation, nothing repeated, nothing missing").extracting(EventStream.Event::id)
+      assertThat(events).as("no truncation, nothing repeated, nothing missing").extracting(SseEvent::id)
           .containsExactlyElementsOf(ids(expected));
-      assertThat(events).extracting(EventStream.Event::data).containsExactly("m3", "m4", "m5", "m6", "m7");
+      assertThat(events).extracting(SseEvent::data).containsExactly("m3", "m4", "m5", "m6", "m7");
 
       server.stop();
       resumed.awaitEnd(PROMPTLY);
       assertThat(resumed.events()).as("the stream ends announcing the shutdown, with nothing more")
-          .extracting(EventStream.Event::type).containsExactly(null, null, null, null, null, "switchboard.shutdown");
+          .extracting(SseEvent::type).containsExactly("message", "message", "message", "message", "message", "switchboard.shutdown");
     }
   }
 
@@ -135,25 +138,25 @@ class ResumeAcrossRestartTest {
     String channel = "resume.ws";
     List<Sent> seen = publish(channel, "m", 0, 3);
     String lastId;
-    try (WebSocketSession first = WebSocketSession.connect(api.port())) {
-      first.subscribe(channel, "from", "earliest");
+    try (WsClient first = WsClient.connect(api.port())) {
+      first.subscribeAckedFirst(channel, "from", "earliest");
       List<JsonNode> frames = first.next(3);
       assertThat(frames).extracting(frame -> frame.path("op").asText()).containsOnly("message");
       assertThat(frames).extracting(frame -> frame.path("id").asText()).containsExactlyElementsOf(ids(seen));
       lastId = frames.get(2).path("id").asText();
-      first.send("op", "unsubscribe", "channel", channel, "ref", "unsub");
+      first.send(WsClient.frame("op", "unsubscribe", "channel", channel, "ref", "unsub"));
       JsonNode unsubscribed = first.next();
       assertThat(unsubscribed.path("op").asText()).as("answer to unsubscribing: %s", unsubscribed).isEqualTo("ack");
 
       List<Sent> missedBefore = publish(channel, "m", 3, 2);
       server.stop();
-      assertThat(first.awaitCloseCode(PROMPTLY)).as("shutdown closes the WebSocket as going away").isEqualTo(1001);
-      assertThat(first.unread()).as("nothing after unsubscribing").isEmpty();
+      assertThat(first.awaitClosure(PROMPTLY).code()).as("shutdown closes the WebSocket as going away").isEqualTo(1001);
+      assertThat(first.drainUnread()).as("nothing after unsubscribing").isEmpty();
 
       startServer();
       List<Sent> missedAfter = publish(channel, "m", 5, 2);
-      try (WebSocketSession resumed = WebSocketSession.connect(api.port())) {
-        resumed.subscribe(channel, "after", lastId);
+      try (WsClient resumed = WsClient.connect(api.port())) {
+        resumed.subscribeAckedFirst(channel, "after", lastId);
         List<Sent> expected = concat(missedBefore, missedAfter);
         List<JsonNode> replayed = resumed.next(expected.size());
         String live = api.publishedId(channel, "m7");
@@ -163,7 +166,7 @@ class ResumeAcrossRestartTest {
         assertThat(replayed).extracting(frame -> frame.path("id").asText()).containsExactlyElementsOf(ids(expected));
         assertThat(replayed).extracting(frame -> frame.path("data").asText()).containsExactly("m3", "m4", "m5", "m6");
         assertThat(liveFrame.path("id").asText()).as("live after the replay: %s", liveFrame).isEqualTo(live);
-        assertThat(resumed.unread()).as("nothing repeated").isEmpty();
+        assertThat(resumed.drainUnread()).as("nothing repeated").isEmpty();
       }
     }
   }
@@ -206,9 +209,9 @@ class ResumeAcrossRestartTest {
     List<String> subscription = List.of("stream-sub.*");
     List<Sent> seen;
     String lastEventId;
-    try (EventStream stream = EventStream.open(api.port(), Api.subscribePath(subscription, "from=earliest"))) {
+    try (EventStreamClient stream = EventStreamClient.open(api.port(), Api.subscribePath(subscription, "from=earliest")).expectStream()) {
       seen = List.of(publishOne("stream-sub.a", "a0"), publishOne("stream-sub.b", "b0"));
-      List<EventStream.Event> events = stream.awaitEvents(2, PROMPTLY);
+      List<SseEvent> events = stream.awaitEvents(2, PROMPTLY);
       assertThat(events).extracting(event -> json(event.data()).path("id").asText()).containsExactlyElementsOf(ids(seen));
       lastEventId = events.get(1).id();
     }
@@ -219,12 +222,12 @@ class ResumeAcrossRestartTest {
     missed.add(publishOne("stream-sub.b", "b1"));
     missed.add(publishOne("stream-sub.c", "c0"));
 
-    try (EventStream resumed = EventStream.open(api.port(), Api.subscribePath(subscription, ""), "Last-Event-ID", lastEventId)) {
+    try (EventStreamClient resumed = EventStreamClient.open(api.port(), Api.subscribePath(subscription, ""), "Last-Event-ID", lastEventId).expectStream()) {
       resumed.awaitEvents(missed.size(), PROMPTLY);
       missed.add(publishOne("stream-sub.a", "a2"));
-      List<EventStream.Event> events = resumed.awaitEvents(missed.size(), PROMPTLY);
+      List<SseEvent> events = resumed.awaitEvents(missed.size(), PROMPTLY);
 
-      assertThat(events).as("only messages: no truncation").noneMatch(EventStream.Event::isServerEvent);
+      assertThat(events).as("only messages: no truncation").noneMatch(SseEvent::isServerEvent);
       List<JsonNode> delivered = events.stream().map(event -> json(event.data())).toList();
       assertThat(byChannelDelivered(delivered)).isEqualTo(byChannel(missed));
       assertThat(events).as("each event's id is a cursor to resume from").allMatch(event -> event.id() != null && !event.id().isEmpty());
