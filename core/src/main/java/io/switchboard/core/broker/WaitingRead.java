@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One read waiting for news on one channel.
@@ -29,6 +30,7 @@ final class WaitingRead implements PendingRead {
   private final ChannelName channel;
   private final int limit;
   private final CompletableFuture<ReadResult> result = new CompletableFuture<>();
+  private final AtomicBoolean settled = new AtomicBoolean();
 
   // Guarded by this.
   private Cursor position;
@@ -127,8 +129,8 @@ final class WaitingRead implements PendingRead {
 
   @Override
   public void cancel() {
-    if (result.cancel(false)) {
-      release();
+    if (settle()) {
+      result.cancel(false);
     }
   }
 
@@ -147,15 +149,27 @@ final class WaitingRead implements PendingRead {
   }
 
   private void answer(ReadResult answer) {
-    if (result.complete(answer)) {
-      release();
+    if (settle()) {
+      result.complete(answer);
     }
   }
 
   private void fail(Throwable failure) {
-    if (result.completeExceptionally(failure)) {
-      release();
+    if (settle()) {
+      result.completeExceptionally(failure);
     }
+  }
+
+  /**
+   * Lets only the first outcome through, and releases the wait before the answer goes out, so
+   * that whoever receives it never still sees this read counted as waiting.
+   */
+  private boolean settle() {
+    if (!settled.compareAndSet(false, true)) {
+      return false;
+    }
+    release();
+    return true;
   }
 
   private void release() {
