@@ -58,10 +58,6 @@ final class Store implements AutoCloseable {
   private final List<ColumnFamilyHandle> handles;
   private final FileChannel lockChannel;
 
-  static {
-    RocksDB.loadLibrary();
-  }
-
   private Store(Path dir, FileChannel lockChannel, RocksDB db, DBOptions dbOptions, ColumnFamilyOptions familyOptions,
       List<ColumnFamilyHandle> handles) {
     this.dir = dir;
@@ -79,6 +75,7 @@ final class Store implements AutoCloseable {
   /** Opens (creating when missing) the store in {@code dir}. */
   static Store open(Path dir) {
     Path absolute = dir.toAbsolutePath().normalize();
+    loadNativeLibrary();
     prepare(absolute);
     FileChannel lockChannel = lock(absolute);
     DBOptions dbOptions = new DBOptions()
@@ -154,6 +151,22 @@ final class Store implements AutoCloseable {
     familyOptions.close();
     dbOptions.close();
     closeQuietly(lockChannel);
+  }
+
+  /**
+   * Loads RocksDB's native code, which rocksdbjni unpacks into {@code java.io.tmpdir} first: a
+   * temporary directory mounted {@code noexec}, or a platform without a bundled build, must be a
+   * clear start-up error rather than a stack trace.
+   */
+  private static void loadNativeLibrary() {
+    try {
+      RocksDB.loadLibrary();
+    } catch (UnsatisfiedLinkError | RuntimeException unavailable) {
+      throw new EngineException("cannot load RocksDB's native library for the embedded engine on " + System.getProperty("os.name")
+          + "/" + System.getProperty("os.arch") + " (" + unavailable.getMessage() + "); if java.io.tmpdir ("
+          + System.getProperty("java.io.tmpdir") + ") does not allow executables, point it elsewhere with"
+          + " SWITCHBOARD_JAVA_OPTS=-Djava.io.tmpdir=DIR, or run --engine memory");
+    }
   }
 
   /** Takes the store's lock, or says which process is in the way. */
