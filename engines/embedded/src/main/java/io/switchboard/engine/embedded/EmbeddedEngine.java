@@ -68,6 +68,11 @@ public final class EmbeddedEngine implements Engine {
   /** Deleted messages after which the store is compacted at once; fewer wait for the next interval. */
   static final long COMPACT_AFTER_DELETES = 100_000;
   static final Duration COMPACT_INTERVAL = Duration.ofMinutes(10);
+  /**
+   * Appends waiting for the disk beyond which new ones are refused (503, retry later) instead of
+   * queueing without bound while the disk falls behind.
+   */
+  static final int MAX_QUEUED_WRITES = 65_536;
   private static final int READER_THREADS = 2;
   private static final Logger log = LoggerFactory.getLogger(EmbeddedEngine.class);
 
@@ -265,6 +270,10 @@ public final class EmbeddedEngine implements Engine {
   // ---- appends ----
 
   private CompletionStage<Appended> appendTo(ChannelState state, Publication publication) {
+    if (commits.queued() >= MAX_QUEUED_WRITES) {
+      return CompletableFuture.failedFuture(new EngineException("the embedded engine has " + MAX_QUEUED_WRITES
+          + " writes waiting for the disk; publish again in a moment"));
+    }
     long now = clock.millis();
     List<Op> ops = new ArrayList<>(4);
     forgetExpiredKeys(state, now, ops);
@@ -386,7 +395,7 @@ public final class EmbeddedEngine implements Engine {
       if (offset > committed) {
         break;
       }
-      long time = Records.message(messages.value()).time();
+      long time = Records.messageTime(messages.value());
       if (time >= oldestAllowed) {
         return new FirstRetained(offset, time);
       }

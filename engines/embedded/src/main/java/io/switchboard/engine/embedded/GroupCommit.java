@@ -79,6 +79,11 @@ final class GroupCommit implements AutoCloseable {
     }
   }
 
+  /** Writes waiting for the committer. */
+  int queued() {
+    return queue.size();
+  }
+
   boolean isHealthy() {
     return failure == null && !stopping;
   }

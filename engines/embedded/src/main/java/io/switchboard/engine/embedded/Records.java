@@ -59,6 +59,16 @@ final class Records {
     }
   }
 
+  /** Only a stored message's time, without decoding its data: what retention by age looks at. */
+  static long messageTime(byte[] value) {
+    ByteBuffer buffer = open(value, "message");
+    try {
+      return buffer.getLong();
+    } catch (BufferUnderflowException truncated) {
+      throw damaged("message");
+    }
+  }
+
   static byte[] keyedMessage(long usedAt, Message message) {
     byte[] body = message(message.time(), message.event(), message.data(), 2 * Long.BYTES);
     ByteBuffer.wrap(body, 1, 2 * Long.BYTES).putLong(usedAt).putLong(message.offset());
