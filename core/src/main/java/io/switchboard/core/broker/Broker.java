@@ -73,9 +73,21 @@ public final class Broker {
    * @throws MessageTooLargeException when the data is larger than the configured maximum
    */
   public CompletionStage<Appended> publish(ChannelName channel, Publication publication) {
+    if (channel.isReserved()) {
+      throw new InvalidInputException("channel " + channel + " is written by the server only: channels under "
+          + ChannelName.RESERVED_PREFIX + " carry its own events (e.g. job changes); publish elsewhere");
+    }
     if (utf8Length(publication.data()) > maxMessageBytes) {
       throw new MessageTooLargeException("message data is larger than the maximum of " + maxMessageBytes + " bytes");
     }
+    return engine.append(channel, publication);
+  }
+
+  /**
+   * Stores a message of the server's own, e.g. a job's change on its reserved channel: no size
+   * limit (the server bounds what it sends) and no check of the channel's prefix.
+   */
+  public CompletionStage<Appended> publishAsServer(ChannelName channel, Publication publication) {
     return engine.append(channel, publication);
   }
 
@@ -225,7 +237,8 @@ public final class Broker {
   }
 
   /** The UTF-8 size of {@code text}, counted without encoding it. */
-  static long utf8Length(String text) {
+  /** The length of {@code text} in UTF-8, without encoding it. */
+  public static long utf8Length(String text) {
     long bytes = 0;
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);

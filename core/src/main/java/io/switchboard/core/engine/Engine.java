@@ -49,6 +49,9 @@ public interface Engine {
   /** The engine's store of stateful sessions. */
   SessionStore sessions();
 
+  /** The engine's store of jobs. */
+  JobStore jobs();
+
   /**
    * Registers the one listener told about every appended message, including (for a shared
    * engine) messages appended by other nodes. Call before the first append.

@@ -8,6 +8,7 @@ import io.switchboard.core.engine.AppendListener;
 import io.switchboard.core.engine.ChannelInfo;
 import io.switchboard.core.engine.ChannelPage;
 import io.switchboard.core.engine.Engine;
+import io.switchboard.core.engine.JobStore;
 import io.switchboard.core.engine.SessionStore;
 import io.switchboard.core.message.Appended;
 import io.switchboard.core.message.Message;
@@ -78,6 +79,11 @@ final class ScriptedEngine implements Engine {
   @Override
   public SessionStore sessions() {
     throw new UnsupportedOperationException("the broker does not use sessions");
+  }
+
+  @Override
+  public JobStore jobs() {
+    throw new UnsupportedOperationException("the broker does not use jobs");
   }
 
   @Override

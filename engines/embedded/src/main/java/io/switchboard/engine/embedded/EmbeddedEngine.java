@@ -10,6 +10,7 @@ import io.switchboard.core.engine.Engine;
 import io.switchboard.core.engine.EngineContext;
 import io.switchboard.core.engine.EngineException;
 import io.switchboard.core.engine.IdempotencyConflictException;
+import io.switchboard.core.engine.JobStore;
 import io.switchboard.core.engine.SessionStore;
 import io.switchboard.core.message.Appended;
 import io.switchboard.core.message.Message;
@@ -79,6 +80,7 @@ public final class EmbeddedEngine implements Engine {
   private final Store store;
   private final GroupCommit commits;
   private final EmbeddedSessionStore sessions;
+  private final EmbeddedJobStore jobs;
   private final EngineContext context;
   private final Clock clock;
   private final ConcurrentSkipListMap<ChannelName, ChannelState> channels = new ConcurrentSkipListMap<>();
@@ -98,6 +100,7 @@ public final class EmbeddedEngine implements Engine {
     boolean syncEachCommit = context.syncInterval().isZero();
     this.commits = new GroupCommit(store, syncEachCommit);
     this.sessions = new EmbeddedSessionStore(store, commits);
+    this.jobs = new EmbeddedJobStore(store, commits);
     this.readers = Executors.newFixedThreadPool(READER_THREADS, daemonThreads("switchboard-embedded-read"));
     this.maintenance = Executors.newSingleThreadScheduledExecutor(daemonThreads("switchboard-embedded-maintenance"));
     if (!syncEachCommit) {
@@ -123,6 +126,7 @@ public final class EmbeddedEngine implements Engine {
     try {
       engine.load();
       engine.sessions.load();
+      engine.jobs.load();
     } catch (RuntimeException failed) {
       engine.close();
       throw failed;
@@ -171,6 +175,11 @@ public final class EmbeddedEngine implements Engine {
   @Override
   public SessionStore sessions() {
     return sessions;
+  }
+
+  @Override
+  public JobStore jobs() {
+    return jobs;
   }
 
   @Override

@@ -29,7 +29,7 @@ import org.rocksdb.Status;
 /**
  * The RocksDB database in the data directory and its column families: {@code messages} (every
  * channel's log), {@code channels} (each channel's epoch and positions), {@code idempotency}
- * (remembered keys) and {@code sessions}. The default column family holds the store's format.
+ * (remembered keys), {@code sessions} and {@code jobs}. The default column family holds the store's format.
  *
  * <p>Opening checks what an operator can get wrong (a file where the directory should be, a
  * directory of other files, a store used by another process, a damaged store) and says so in one
@@ -52,6 +52,7 @@ final class Store implements AutoCloseable {
   final ColumnFamilyHandle channels;
   final ColumnFamilyHandle idempotency;
   final ColumnFamilyHandle sessions;
+  final ColumnFamilyHandle jobs;
   private final Path dir;
   private final DBOptions dbOptions;
   private final ColumnFamilyOptions familyOptions;
@@ -70,6 +71,7 @@ final class Store implements AutoCloseable {
     this.channels = handles.get(2);
     this.idempotency = handles.get(3);
     this.sessions = handles.get(4);
+    this.jobs = handles.get(5);
   }
 
   /** Opens (creating when missing) the store in {@code dir}. */
@@ -90,7 +92,7 @@ final class Store implements AutoCloseable {
         .setCompressionType(CompressionType.LZ4_COMPRESSION);
     List<ColumnFamilyDescriptor> families = new ArrayList<>();
     families.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, familyOptions));
-    for (String name : List.of("messages", "channels", "idempotency", "sessions")) {
+    for (String name : List.of("messages", "channels", "idempotency", "sessions", "jobs")) {
       families.add(new ColumnFamilyDescriptor(name.getBytes(StandardCharsets.US_ASCII), familyOptions));
     }
     List<ColumnFamilyHandle> handles = new ArrayList<>();

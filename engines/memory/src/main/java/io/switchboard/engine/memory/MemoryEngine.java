@@ -8,6 +8,7 @@ import io.switchboard.core.engine.ChannelPage;
 import io.switchboard.core.engine.Engine;
 import io.switchboard.core.engine.EngineContext;
 import io.switchboard.core.engine.EngineException;
+import io.switchboard.core.engine.JobStore;
 import io.switchboard.core.engine.SessionStore;
 import io.switchboard.core.message.Appended;
 import io.switchboard.core.message.Publication;
@@ -45,6 +46,7 @@ public final class MemoryEngine implements Engine {
   private final Scheduler scheduler;
   private final IdempotencySettings idempotency;
   private final MemorySessionStore sessions = new MemorySessionStore();
+  private final MemoryJobStore jobs = new MemoryJobStore();
   private volatile AppendListener listener = message -> {};
   private volatile boolean open = true;
   private volatile Scheduler.Cancellable sweep;
@@ -101,6 +103,11 @@ public final class MemoryEngine implements Engine {
   @Override
   public SessionStore sessions() {
     return sessions;
+  }
+
+  @Override
+  public JobStore jobs() {
+    return jobs;
   }
 
   @Override
