@@ -4,7 +4,10 @@ import io.switchboard.core.broker.Broker;
 import io.switchboard.core.engine.Engine;
 import io.switchboard.core.engine.EngineContext;
 import io.switchboard.core.engine.EngineProvider;
+import io.switchboard.core.jobs.Jobs;
 import io.switchboard.core.session.Sessions;
+import io.switchboard.server.jobs.CallbackSender;
+import io.switchboard.server.jobs.JobJson;
 import io.switchboard.core.engine.EngineException;
 import io.switchboard.server.config.Settings;
 import io.switchboard.server.http.HttpTransport;
@@ -42,6 +45,8 @@ public final class SwitchboardServer {
   private final Engine engine;
   private final Broker broker;
   private final Sessions sessions;
+  private final Jobs jobs;
+  private final CallbackSender callbacks;
   private final List<HttpServer> httpServers = new CopyOnWriteArrayList<>();
   private final AtomicBoolean stopping = new AtomicBoolean();
   private final HttpTransport transport;
@@ -54,7 +59,10 @@ public final class SwitchboardServer {
     VertxScheduler scheduler = new VertxScheduler(vertx);
     this.broker = new Broker(engine, scheduler, settings.maxMessageSize());
     this.sessions = new Sessions(engine.sessions(), Clock.systemUTC(), scheduler, settings.sessionIdleTimeout());
-    this.transport = new HttpTransport(broker, sessions, settings, stopping::get);
+    this.jobs = new Jobs(engine.jobs(), broker, Clock.systemUTC(), scheduler, settings.jobs().jobSettings(settings.maxMessageSize()),
+        JobJson::statusText);
+    this.callbacks = new CallbackSender(vertx, jobs, settings.jobs());
+    this.transport = new HttpTransport(broker, sessions, jobs, settings, stopping::get);
   }
 
   /**
@@ -78,6 +86,7 @@ public final class SwitchboardServer {
       engine = provider(settings.engine()).open(context);
       SwitchboardServer server = new SwitchboardServer(settings, vertx, engine);
       server.listen();
+      server.callbacks.start();
       return server;
     } catch (RuntimeException failed) {
       if (engine != null) {
@@ -104,6 +113,9 @@ public final class SwitchboardServer {
     log.info("shutting down: answering held requests, waiting up to {} for requests in flight", settings.shutdownTimeout());
     broker.shutdown();
     sessions.stop();
+    jobs.stop();
+    callbacks.stop();
+    transport.endJobStreams();
     transport.closeWebSockets();
     long timeoutMillis = Math.max(1, settings.shutdownTimeout().toMillis());
     try {

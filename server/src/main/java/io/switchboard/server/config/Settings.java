@@ -25,6 +25,7 @@ import java.time.Duration;
  * @param syncInterval zero to sync each publish to disk before answering it (concurrent publishes
  *     share a sync), else how often a durable engine syncs
  * @param sessionIdleTimeout how long a session lives without being used
+ * @param jobs how jobs and their callbacks behave
  */
 public record Settings(
     String host,
@@ -42,7 +43,8 @@ public record Settings(
     java.util.List<String> corsOrigins,
     Duration wsPingInterval,
     Duration syncInterval,
-    Duration sessionIdleTimeout) {
+    Duration sessionIdleTimeout,
+    JobsConfig jobs) {
 
   public Settings {
     corsOrigins = java.util.List.copyOf(corsOrigins);
@@ -67,46 +69,50 @@ public record Settings(
   }
 
   public Settings withPort(int newPort) {
-    return new Settings(host, newPort, dataDir, engine, maxMessageSize, retention, idempotencyWindow, idempotencyMaxKeys, shutdownTimeout, sseHeartbeat, sseRetry, outboundBuffer, corsOrigins, wsPingInterval, syncInterval, sessionIdleTimeout);
+    return new Settings(host, newPort, dataDir, engine, maxMessageSize, retention, idempotencyWindow, idempotencyMaxKeys, shutdownTimeout, sseHeartbeat, sseRetry, outboundBuffer, corsOrigins, wsPingInterval, syncInterval, sessionIdleTimeout, jobs);
   }
 
   public Settings withRetention(RetentionRules newRetention) {
-    return new Settings(host, port, dataDir, engine, maxMessageSize, newRetention, idempotencyWindow, idempotencyMaxKeys, shutdownTimeout, sseHeartbeat, sseRetry, outboundBuffer, corsOrigins, wsPingInterval, syncInterval, sessionIdleTimeout);
+    return new Settings(host, port, dataDir, engine, maxMessageSize, newRetention, idempotencyWindow, idempotencyMaxKeys, shutdownTimeout, sseHeartbeat, sseRetry, outboundBuffer, corsOrigins, wsPingInterval, syncInterval, sessionIdleTimeout, jobs);
   }
 
   public Settings withMaxMessageSize(int newMaxMessageSize) {
-    return new Settings(host, port, dataDir, engine, newMaxMessageSize, retention, idempotencyWindow, idempotencyMaxKeys, shutdownTimeout, sseHeartbeat, sseRetry, outboundBuffer, corsOrigins, wsPingInterval, syncInterval, sessionIdleTimeout);
+    return new Settings(host, port, dataDir, engine, newMaxMessageSize, retention, idempotencyWindow, idempotencyMaxKeys, shutdownTimeout, sseHeartbeat, sseRetry, outboundBuffer, corsOrigins, wsPingInterval, syncInterval, sessionIdleTimeout, jobs);
   }
 
   public Settings withShutdownTimeout(Duration newShutdownTimeout) {
-    return new Settings(host, port, dataDir, engine, maxMessageSize, retention, idempotencyWindow, idempotencyMaxKeys, newShutdownTimeout, sseHeartbeat, sseRetry, outboundBuffer, corsOrigins, wsPingInterval, syncInterval, sessionIdleTimeout);
+    return new Settings(host, port, dataDir, engine, maxMessageSize, retention, idempotencyWindow, idempotencyMaxKeys, newShutdownTimeout, sseHeartbeat, sseRetry, outboundBuffer, corsOrigins, wsPingInterval, syncInterval, sessionIdleTimeout, jobs);
   }
 
   public Settings withSseHeartbeat(Duration newSseHeartbeat) {
-    return new Settings(host, port, dataDir, engine, maxMessageSize, retention, idempotencyWindow, idempotencyMaxKeys, shutdownTimeout, newSseHeartbeat, sseRetry, outboundBuffer, corsOrigins, wsPingInterval, syncInterval, sessionIdleTimeout);
+    return new Settings(host, port, dataDir, engine, maxMessageSize, retention, idempotencyWindow, idempotencyMaxKeys, shutdownTimeout, newSseHeartbeat, sseRetry, outboundBuffer, corsOrigins, wsPingInterval, syncInterval, sessionIdleTimeout, jobs);
   }
 
   public Settings withOutboundBuffer(int newOutboundBuffer) {
-    return new Settings(host, port, dataDir, engine, maxMessageSize, retention, idempotencyWindow, idempotencyMaxKeys, shutdownTimeout, sseHeartbeat, sseRetry, newOutboundBuffer, corsOrigins, wsPingInterval, syncInterval, sessionIdleTimeout);
+    return new Settings(host, port, dataDir, engine, maxMessageSize, retention, idempotencyWindow, idempotencyMaxKeys, shutdownTimeout, sseHeartbeat, sseRetry, newOutboundBuffer, corsOrigins, wsPingInterval, syncInterval, sessionIdleTimeout, jobs);
   }
 
   public Settings withCorsOrigins(java.util.List<String> newCorsOrigins) {
-    return new Settings(host, port, dataDir, engine, maxMessageSize, retention, idempotencyWindow, idempotencyMaxKeys, shutdownTimeout, sseHeartbeat, sseRetry, outboundBuffer, newCorsOrigins, wsPingInterval, syncInterval, sessionIdleTimeout);
+    return new Settings(host, port, dataDir, engine, maxMessageSize, retention, idempotencyWindow, idempotencyMaxKeys, shutdownTimeout, sseHeartbeat, sseRetry, outboundBuffer, newCorsOrigins, wsPingInterval, syncInterval, sessionIdleTimeout, jobs);
   }
 
   public Settings withEngine(String newEngine, Path newDataDir) {
-    return new Settings(host, port, newDataDir, newEngine, maxMessageSize, retention, idempotencyWindow, idempotencyMaxKeys, shutdownTimeout, sseHeartbeat, sseRetry, outboundBuffer, corsOrigins, wsPingInterval, syncInterval, sessionIdleTimeout);
+    return new Settings(host, port, newDataDir, newEngine, maxMessageSize, retention, idempotencyWindow, idempotencyMaxKeys, shutdownTimeout, sseHeartbeat, sseRetry, outboundBuffer, corsOrigins, wsPingInterval, syncInterval, sessionIdleTimeout, jobs);
   }
 
   public Settings withSyncInterval(Duration newSyncInterval) {
-    return new Settings(host, port, dataDir, engine, maxMessageSize, retention, idempotencyWindow, idempotencyMaxKeys, shutdownTimeout, sseHeartbeat, sseRetry, outboundBuffer, corsOrigins, wsPingInterval, newSyncInterval, sessionIdleTimeout);
+    return new Settings(host, port, dataDir, engine, maxMessageSize, retention, idempotencyWindow, idempotencyMaxKeys, shutdownTimeout, sseHeartbeat, sseRetry, outboundBuffer, corsOrigins, wsPingInterval, newSyncInterval, sessionIdleTimeout, jobs);
   }
 
   public Settings withSessionIdleTimeout(Duration newSessionIdleTimeout) {
-    return new Settings(host, port, dataDir, engine, maxMessageSize, retention, idempotencyWindow, idempotencyMaxKeys, shutdownTimeout, sseHeartbeat, sseRetry, outboundBuffer, corsOrigins, wsPingInterval, syncInterval, newSessionIdleTimeout);
+    return new Settings(host, port, dataDir, engine, maxMessageSize, retention, idempotencyWindow, idempotencyMaxKeys, shutdownTimeout, sseHeartbeat, sseRetry, outboundBuffer, corsOrigins, wsPingInterval, syncInterval, newSessionIdleTimeout, jobs);
   }
 
   public Settings withWsPingInterval(Duration newWsPingInterval) {
-    return new Settings(host, port, dataDir, engine, maxMessageSize, retention, idempotencyWindow, idempotencyMaxKeys, shutdownTimeout, sseHeartbeat, sseRetry, outboundBuffer, corsOrigins, newWsPingInterval, syncInterval, sessionIdleTimeout);
+    return new Settings(host, port, dataDir, engine, maxMessageSize, retention, idempotencyWindow, idempotencyMaxKeys, shutdownTimeout, sseHeartbeat, sseRetry, outboundBuffer, corsOrigins, newWsPingInterval, syncInterval, sessionIdleTimeout, jobs);
+  }
+
+  public Settings withJobs(JobsConfig newJobs) {
+    return new Settings(host, port, dataDir, engine, maxMessageSize, retention, idempotencyWindow, idempotencyMaxKeys, shutdownTimeout, sseHeartbeat, sseRetry, outboundBuffer, corsOrigins, wsPingInterval, syncInterval, sessionIdleTimeout, newJobs);
   }
 }

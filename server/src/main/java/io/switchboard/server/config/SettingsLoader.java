@@ -23,6 +23,8 @@ import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.Optional;
+import io.switchboard.core.jobs.JobSettings;
 import java.util.function.Function;
 
 /**
@@ -54,6 +56,13 @@ public final class SettingsLoader {
   public static final String WS_PING_INTERVAL = "ws.ping-interval";
   public static final String SYNC_INTERVAL = "sync-interval";
   public static final String SESSIONS_IDLE_TIMEOUT = "sessions.idle-timeout";
+  public static final String JOBS_ATTEMPTS = "jobs.attempts";
+  public static final String JOBS_LEASE = "jobs.lease";
+  public static final String JOBS_RETENTION = "jobs.retention";
+  public static final String WEBHOOK_SECRET = "webhook-secret";
+  public static final String CALLBACKS_TIMEOUT = "callbacks.timeout";
+  public static final String CALLBACKS_ATTEMPTS = "callbacks.attempts";
+  public static final String CALLBACKS_BACKOFF = "callbacks.backoff";
 
   /** Scalar settings and their defaults, in the order the documentation lists them. */
   static final Map<String, String> DEFAULTS = defaults();
@@ -120,7 +129,29 @@ public final class SettingsLoader {
     Duration sessionIdleTimeout = value(SESSIONS_IDLE_TIMEOUT, text -> ValueParsers.duration(text, Duration.ofSeconds(1), Duration.ofDays(30)));
     Duration syncInterval = value(SYNC_INTERVAL, text -> ValueParsers.duration(text, Duration.ZERO, Duration.ofSeconds(10)));
     return new Settings(host, port, dataDir, engine, maxMessageSize, retention, idempotencyWindow, idempotencyMaxKeys, shutdownTimeout,
-        sseHeartbeat, sseRetry, outboundBuffer, corsOrigins, wsPingInterval, syncInterval, sessionIdleTimeout);
+        sseHeartbeat, sseRetry, outboundBuffer, corsOrigins, wsPingInterval, syncInterval, sessionIdleTimeout, jobs());
+  }
+
+  private JobsConfig jobs() {
+    return new JobsConfig(
+        value(JOBS_ATTEMPTS, text -> (int) ValueParsers.wholeNumber(text, 1, JobSettings.MAX_ATTEMPTS)),
+        value(JOBS_LEASE, text -> ValueParsers.duration(text, Duration.ofSeconds(1), JobSettings.MAX_LEASE)),
+        value(JOBS_RETENTION, text -> ValueParsers.duration(text, Duration.ofMinutes(1), Duration.ofDays(365))),
+        value(WEBHOOK_SECRET, SettingsLoader::webhookSecret),
+        value(CALLBACKS_TIMEOUT, text -> ValueParsers.duration(text, Duration.ofMillis(100), Duration.ofMinutes(1))),
+        value(CALLBACKS_ATTEMPTS, text -> (int) ValueParsers.wholeNumber(text, 1, 100)),
+        value(CALLBACKS_BACKOFF, text -> ValueParsers.duration(text, Duration.ofMillis(10), JobsConfig.MAX_CALLBACK_BACKOFF)));
+  }
+
+  /** Empty means none; a secret that is set must be long enough to be a key. */
+  private static Optional<String> webhookSecret(String text) {
+    if (text.isEmpty()) {
+      return Optional.empty();
+    }
+    if (text.length() < 16) {
+      throw new IllegalArgumentException("must be at least 16 characters (or empty for no callbacks)");
+    }
+    return Optional.of(text);
   }
 
   private <T> T value(String setting, Function<String, T> parser) {
@@ -326,6 +357,13 @@ public final class SettingsLoader {
     defaults.put(WS_PING_INTERVAL, "20s");
     defaults.put(SYNC_INTERVAL, "0ms");
     defaults.put(SESSIONS_IDLE_TIMEOUT, "24h");
+    defaults.put(JOBS_ATTEMPTS, "3");
+    defaults.put(JOBS_LEASE, "30s");
+    defaults.put(JOBS_RETENTION, "7d");
+    defaults.put(WEBHOOK_SECRET, "");
+    defaults.put(CALLBACKS_TIMEOUT, "10s");
+    defaults.put(CALLBACKS_ATTEMPTS, "10");
+    defaults.put(CALLBACKS_BACKOFF, "1s");
     return java.util.Collections.unmodifiableMap(defaults);
   }
 }

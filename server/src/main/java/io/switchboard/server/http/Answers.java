@@ -4,6 +4,7 @@ import io.switchboard.core.InvalidInputException;
 import io.switchboard.core.MessageTooLargeException;
 import io.switchboard.core.engine.EngineException;
 import io.switchboard.core.engine.IdempotencyConflictException;
+import io.switchboard.core.jobs.JobConflictException;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -69,6 +70,8 @@ final class Answers {
       Problems.send(ctx.response(), 413, tooLarge.getMessage());
     } else if (cause instanceof IdempotencyConflictException conflict) {
       Problems.send(ctx.response(), 422, conflict.getMessage());
+    } else if (cause instanceof JobConflictException conflict) {
+      Problems.send(ctx.response(), 409, conflict.getMessage());
     } else if (cause instanceof HttpException http && http.getStatusCode() >= 400 && http.getStatusCode() < 500) {
       Problems.send(ctx.response(), http.getStatusCode(), "the request is malformed: " + http.getMessage());
     } else if (cause instanceof CancellationException) {

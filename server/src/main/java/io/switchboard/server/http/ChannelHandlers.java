@@ -40,7 +40,7 @@ final class ChannelHandlers {
     ChannelName channel = ChannelName.of(ctx.pathParam("channel"));
     QueryParameters query = QueryParameters.of(ctx);
     Publication publication = new Publication(
-        utf8(ctx.body()),
+        TextBodies.utf8(ctx.body(), "the message body"),
         query.text("event"),
         Optional.ofNullable(ctx.request().getHeader(IDEMPOTENCY_KEY)));
     Answers.when(ctx, broker.publish(channel, publication), appended -> {
@@ -109,21 +109,5 @@ final class ChannelHandlers {
       case "latest" -> StartPosition.latest();
       default -> throw new InvalidInputException("query parameter from=" + InvalidInputException.quote(from.get()) + " must be earliest or latest");
     };
-  }
-
-  private static String utf8(RequestBody body) {
-    Buffer bytes = body == null ? null : body.buffer();
-    if (bytes == null || bytes.length() == 0) {
-      return "";
-    }
-    try {
-      return StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes.getBytes()))
-          .toString();
-    } catch (CharacterCodingException notUtf8) {
-      throw new InvalidInputException("the message body is not valid UTF-8 text");
-    }
   }
 }

@@ -3,6 +3,7 @@ package io.switchboard.server.http;
 import io.netty.handler.codec.TooLongFrameException;
 import io.switchboard.core.InvalidInputException;
 import io.switchboard.core.broker.Broker;
+import io.switchboard.core.jobs.Jobs;
 import io.switchboard.core.session.Sessions;
 import io.switchboard.server.config.Settings;
 import io.switchboard.server.ws.WsHandler;
@@ -25,40 +26,47 @@ import java.util.regex.Pattern;
 
 /**
  * The HTTP transport: routes of the API v1 contract for request-response, short polling and long
- * polling, event streams, sessions, health, and the problem answers for everything that does not fit them (unknown paths,
+ * polling, event streams, sessions, jobs, health, and the problem answers for everything that does not fit them (unknown paths,
  * wrong methods, oversized bodies, malformed requests).
  */
 public final class HttpTransport {
   /** Paths of the API and the methods each allows, for {@code 405} answers and their Allow header. */
-  private static final Map<Pattern, List<HttpMethod>> ALLOWED = Map.of(
-      Pattern.compile("/v1/channels/[^/]+/messages/?"), List.of(HttpMethod.GET, HttpMethod.POST),
-      Pattern.compile("/v1/channels/[^/]+/?"), List.of(HttpMethod.GET),
-      Pattern.compile("/v1/channels/?"), List.of(HttpMethod.GET),
-      Pattern.compile("/v1/subscribe/?"), List.of(HttpMethod.GET),
-      Pattern.compile("/v1/ws/?"), List.of(HttpMethod.GET),
-      Pattern.compile("/v1/sessions/?"), List.of(HttpMethod.POST),
-      Pattern.compile("/v1/sessions/[^/]+/?"), List.of(HttpMethod.GET, HttpMethod.DELETE),
-      Pattern.compile("/v1/sessions/[^/]+/messages/?"), List.of(HttpMethod.GET),
-      Pattern.compile("/v1/sessions/[^/]+/ack/?"), List.of(HttpMethod.POST),
-      Pattern.compile("/health/(live|ready)/?"), List.of(HttpMethod.GET));
+  private static final Map<Pattern, List<HttpMethod>> ALLOWED = Map.ofEntries(
+      Map.entry(Pattern.compile("/v1/channels/[^/]+/messages/?"), List.of(HttpMethod.GET, HttpMethod.POST)),
+      Map.entry(Pattern.compile("/v1/channels/[^/]+/?"), List.of(HttpMethod.GET)),
+      Map.entry(Pattern.compile("/v1/channels/?"), List.of(HttpMethod.GET)),
+      Map.entry(Pattern.compile("/v1/subscribe/?"), List.of(HttpMethod.GET)),
+      Map.entry(Pattern.compile("/v1/ws/?"), List.of(HttpMethod.GET)),
+      Map.entry(Pattern.compile("/v1/sessions/?"), List.of(HttpMethod.POST)),
+      Map.entry(Pattern.compile("/v1/sessions/[^/]+/?"), List.of(HttpMethod.GET, HttpMethod.DELETE)),
+      Map.entry(Pattern.compile("/v1/sessions/[^/]+/messages/?"), List.of(HttpMethod.GET)),
+      Map.entry(Pattern.compile("/v1/sessions/[^/]+/ack/?"), List.of(HttpMethod.POST)),
+      Map.entry(Pattern.compile("/v1/queues/[^/]+/?"), List.of(HttpMethod.GET)),
+      Map.entry(Pattern.compile("/v1/queues/[^/]+/(jobs|claim)/?"), List.of(HttpMethod.POST)),
+      Map.entry(Pattern.compile("/v1/jobs/[^/]+/?"), List.of(HttpMethod.GET)),
+      Map.entry(Pattern.compile("/v1/jobs/[^/]+/(complete|fail|heartbeat)/?"), List.of(HttpMethod.POST)),
+      Map.entry(Pattern.compile("/health/(live|ready)/?"), List.of(HttpMethod.GET)));
 
   /** Session requests carry up to 64 patterns or one stream cursor: a few kilobytes at most. */
   private static final int SESSION_BODY_LIMIT = 64 * 1024;
 
   private final Broker broker;
   private final Sessions sessions;
+  private final Jobs jobs;
   private final Settings settings;
   private final int maxMessageSize;
   private final BooleanSupplier stopping;
   private final List<WsHandler> webSocketHandlers = new CopyOnWriteArrayList<>();
   private final Map<String, Set<SseStream>> sessionStreams = new ConcurrentHashMap<>();
+  private final List<JobStreams> jobStreams = new CopyOnWriteArrayList<>();
 
   /**
    * @param stopping true once a graceful shutdown has begun: new requests are then answered 503
    */
-  public HttpTransport(Broker broker, Sessions sessions, Settings settings, BooleanSupplier stopping) {
+  public HttpTransport(Broker broker, Sessions sessions, Jobs jobs, Settings settings, BooleanSupplier stopping) {
     this.broker = broker;
     this.sessions = sessions;
+    this.jobs = jobs;
     this.settings = settings;
     this.maxMessageSize = settings.maxMessageSize();
     this.stopping = stopping;
@@ -74,6 +82,9 @@ public final class HttpTransport {
     SessionHandlers sessionHandlers = new SessionHandlers(sessions, subscribe, streams, sessionTouchInterval(), sessionStreams);
     WsHandler webSockets = new WsHandler(vertx, broker, settings.effectiveOutboundBuffer(), settings.wsPingInterval().toMillis());
     webSocketHandlers.add(webSockets);
+    JobStreams jobEvents = new JobStreams(vertx, jobs, settings.sseRetry().toMillis(), settings.sseHeartbeat().toMillis());
+    jobStreams.add(jobEvents);
+    JobHandlers jobHandlers = new JobHandlers(jobs, settings.jobs(), jobEvents);
     Router router = Router.router(vertx);
     if (!settings.corsOrigins().isEmpty()) {
       router.route().handler(cors(settings.corsOrigins()));
@@ -91,6 +102,13 @@ public final class HttpTransport {
     router.delete("/v1/sessions/:id").handler(sessionHandlers::delete);
     router.get("/v1/sessions/:id/messages").handler(sessionHandlers::messages);
     router.post("/v1/sessions/:id/ack").handler(BodyHandler.create(false).setBodyLimit(SESSION_BODY_LIMIT)).handler(sessionHandlers::acknowledge);
+    router.post("/v1/queues/:queue/jobs").handler(BodyHandler.create(false).setBodyLimit(maxMessageSize)).handler(jobHandlers::submit);
+    router.get("/v1/queues/:queue").handler(jobHandlers::counts);
+    router.post("/v1/queues/:queue/claim").handler(jobHandlers::claim);
+    router.get("/v1/jobs/:id").handler(jobHandlers::status);
+    router.post("/v1/jobs/:id/complete").handler(BodyHandler.create(false).setBodyLimit(maxMessageSize)).handler(jobHandlers::complete);
+    router.post("/v1/jobs/:id/fail").handler(BodyHandler.create(false).setBodyLimit(maxMessageSize)).handler(jobHandlers::fail);
+    router.post("/v1/jobs/:id/heartbeat").handler(jobHandlers::heartbeat);
     router.get("/v1/ws").handler(ctx -> webSockets.upgrade(ctx, (status, detail) -> Problems.send(ctx.response(), status, detail)));
     router.get("/health/live").handler(ctx -> Answers.json(ctx, 200, JsonBodies.status("live")));
     router.get("/health/ready").handler(this::ready);
@@ -113,6 +131,11 @@ public final class HttpTransport {
     webSocketHandlers.forEach(WsHandler::closeAll);
   }
 
+  /** Ends every job event stream with {@code switchboard.shutdown}; for shutdown. */
+  public void endJobStreams() {
+    jobStreams.forEach(JobStreams::endAll);
+  }
+
   /** Answers requests Vert.x could not even parse: over-long lines or headers, broken syntax. */
   public static void invalidRequest(HttpServerRequest request) {
     Throwable cause = request.decoderResult().cause();
@@ -130,8 +153,9 @@ public final class HttpTransport {
   private static CorsHandler cors(List<String> origins) {
     CorsHandler cors = CorsHandler.create()
         .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.DELETE))
-        .allowedHeaders(Set.of("Content-Type", ChannelHandlers.IDEMPOTENCY_KEY, StreamHandlers.LAST_EVENT_ID, "Authorization"))
-        .exposedHeaders(Set.of(ChannelHandlers.IDEMPOTENT_REPLAYED, "Retry-After"))
+        .allowedHeaders(Set.of("Content-Type", ChannelHandlers.IDEMPOTENCY_KEY, StreamHandlers.LAST_EVENT_ID, "Authorization",
+            JobHandlers.LEASE_HEADER, JobHandlers.PREFER))
+        .exposedHeaders(Set.of(ChannelHandlers.IDEMPOTENT_REPLAYED, "Retry-After", "Location", JobHandlers.PREFERENCE_APPLIED))
         .maxAgeSeconds(600);
     if (!origins.contains("*")) {
       cors.addOrigins(origins);
@@ -169,15 +193,23 @@ public final class HttpTransport {
     }
     int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
     String detail = switch (status) {
-      case 413 -> ctx.request().path().startsWith("/v1/sessions")
-          ? "the request body is larger than the maximum of " + SESSION_BODY_LIMIT + " bytes"
-          : "the message body is larger than the maximum of " + maxMessageSize + " bytes; nothing was stored";
+      case 413 -> tooLargeDetail(ctx.request().path());
       case 400 -> "the request is malformed";
       case 404 -> "there is no endpoint at " + ctx.request().path() + "; see docs/api.md";
       case 405 -> methodNotAllowedDetail(ctx);
       default -> "the request failed";
     };
     Problems.send(ctx.response(), status, detail);
+  }
+
+  private String tooLargeDetail(String path) {
+    if (path.startsWith("/v1/sessions")) {
+      return "the request body is larger than the maximum of " + SESSION_BODY_LIMIT + " bytes";
+    }
+    if (path.startsWith("/v1/queues") || path.startsWith("/v1/jobs")) {
+      return "the body is larger than the maximum of " + maxMessageSize + " bytes (max-message-size); nothing was stored";
+    }
+    return "the message body is larger than the maximum of " + maxMessageSize + " bytes; nothing was stored";
   }
 
   private void methodNotAllowed(RoutingContext ctx) {

@@ -52,4 +52,11 @@ final class QueryParameters {
     });
   }
 
+  Optional<Boolean> bool(String name) {
+    return text(name).map(text -> switch (text) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw new InvalidInputException("query parameter " + name + "=" + InvalidInputException.quote(text) + " must be true or false");
+    });
+  }
 }

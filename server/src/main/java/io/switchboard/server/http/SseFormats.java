@@ -77,6 +77,13 @@ final class SseFormats {
     return serverEvent(TRUNCATED, "{\"channel\":\"" + channel.value() + "\",\"earliest\":\"" + earliest.encode() + "\"}");
   }
 
+  /** An event with an id, a type and data. */
+  static Buffer event(String id, String type, String data) {
+    StringBuilder event = new StringBuilder(data.length() + 64).append("id: ").append(id).append("\nevent: ").append(type).append('\n');
+    appendData(event, data);
+    return utf8(event.append('\n'));
+  }
+
   /** A server event with a JSON object as data. */
   static Buffer serverEvent(String type, String json) {
     StringBuilder event = new StringBuilder("event: ").append(type).append('\n');

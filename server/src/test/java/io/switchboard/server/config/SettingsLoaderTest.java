@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -224,6 +225,15 @@ class SettingsLoaderTest {
           sync-interval: 50ms
           sessions:
             idle-timeout: 30m
+          jobs:
+            attempts: 5
+            lease: 2m
+            retention: 1d
+          webhook-secret: a-secret-of-sixteen-chars
+          callbacks:
+            timeout: 3s
+            attempts: 4
+            backoff: 250ms
           """);
 
       assertThat(settings).isEqualTo(new Settings(
@@ -242,7 +252,9 @@ class SettingsLoaderTest {
           List.of("https://app.example.com", "http://localhost:3000"),
           Duration.ofSeconds(20),
           Duration.ofMillis(50),
-          Duration.ofMinutes(30)));
+          Duration.ofMinutes(30),
+          new JobsConfig(5, Duration.ofMinutes(2), Duration.ofDays(1), Optional.of("a-secret-of-sixteen-chars"), Duration.ofSeconds(3), 4,
+              Duration.ofMillis(250))));
     }
 
     @Test

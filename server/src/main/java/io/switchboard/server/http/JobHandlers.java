@@ -1,0 +1,176 @@
+package io.switchboard.server.http;
+
+import io.switchboard.core.InvalidInputException;
+import io.switchboard.core.broker.Broker;
+import io.switchboard.core.jobs.Job;
+import io.switchboard.core.jobs.JobSettings;
+import io.switchboard.core.jobs.Jobs;
+import io.switchboard.core.jobs.PendingClaim;
+import io.switchboard.server.config.JobsConfig;
+import io.switchboard.server.jobs.JobJson;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
+
+/**
+ * Jobs over HTTP: submitting ({@code POST /v1/queues/{queue}/jobs}, synchronous with
+ * {@code Prefer: wait=N}), following a job ({@code GET /v1/jobs/{id}}: at once, long-polled with
+ * {@code wait}, or as an event stream), the queue's counts, and the worker's side: claiming,
+ * completing, failing and extending a lease, which presents the token in {@value #LEASE_HEADER}.
+ */
+final class JobHandlers {
+  static final String LEASE_HEADER = "Switchboard-Lease";
+  static final String PREFER = "Prefer";
+  static final String PREFERENCE_APPLIED = "Preference-Applied";
+
+  private final Jobs jobs;
+  private final JobsConfig config;
+  private final JobStreams streams;
+
+  JobHandlers(Jobs jobs, JobsConfig config, JobStreams streams) {
+    this.jobs = jobs;
+    this.config = config;
+    this.streams = streams;
+  }
+
+  void submit(RoutingContext ctx) {
+    String queue = Jobs.checkQueue(ctx.pathParam("queue"));
+    QueryParameters query = QueryParameters.of(ctx);
+    OptionalInt attempts = query.integer("attempts", 1, JobSettings.MAX_ATTEMPTS).map(OptionalInt::of).orElse(OptionalInt.empty());
+    Optional<String> callback = query.text("callback");
+    if (callback.isPresent() && config.webhookSecret().isEmpty()) {
+      throw new InvalidInputException("this server has no webhook secret (setting webhook-secret, or SWITCHBOARD_WEBHOOK_SECRET)"
+          + ", so it cannot sign callbacks and accepts none; submit without callback= and follow the job instead");
+    }
+    Optional<Duration> wait = preferredWait(ctx);
+    String data = TextBodies.utf8(ctx.body(), "the job body");
+    Answers.when(ctx, jobs.submit(queue, data, attempts, callback), job -> {
+      ctx.response().putHeader(HttpHeaders.LOCATION, "/v1/jobs/" + job.id());
+      if (wait.isEmpty()) {
+        Answers.json(ctx, 202, Buffer.buffer(JobJson.status(job)));
+        return;
+      }
+      Answers.when(ctx, jobs.awaitEnd(job.id(), wait.get()), latest -> {
+        Job now = latest.orElse(job);
+        ctx.response().putHeader(PREFERENCE_APPLIED, "wait=" + wait.get().toSeconds());
+        Answers.json(ctx, now.status().isEnded() ? 200 : 202, Buffer.buffer(JobJson.status(now)));
+      });
+    });
+  }
+
+  void status(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    if (StreamHandlers.wantsEventStream(ctx)) {
+      streams.open(ctx, id);
+      return;
+    }
+    QueryParameters query = QueryParameters.of(ctx);
+    Optional<Integer> wait = query.integer("wait", 1, (int) Broker.MAX_WAIT.toSeconds());
+    CompletionStage<Optional<Job>> found = wait.isPresent()
+        ? jobs.awaitStatusChange(id, Duration.ofSeconds(wait.get()))
+        : jobs.find(id);
+    withJob(ctx, found, job -> Answers.json(ctx, 200, Buffer.buffer(JobJson.status(job))));
+  }
+
+  void counts(RoutingContext ctx) {
+    String queue = ctx.pathParam("queue");
+    Answers.when(ctx, jobs.count(queue), counts -> Answers.json(ctx, 200, Buffer.buffer(JobJson.counts(queue, counts))));
+  }
+
+  void claim(RoutingContext ctx) {
+    String queue = ctx.pathParam("queue");
+    QueryParameters query = QueryParameters.of(ctx);
+    Duration wait = Duration.ofSeconds(query.integer("wait", 0, (int) Broker.MAX_WAIT.toSeconds()).orElse(0));
+    Duration lease = lease(query);
+    PendingClaim claim = jobs.claim(queue, lease, wait);
+    // A worker that hangs up while waiting gets nothing, and nothing is claimed for it.
+    ctx.response().closeHandler(closed -> claim.cancel());
+    Answers.when(ctx, claim.result(), claimed -> {
+      if (claimed.isEmpty()) {
+        ctx.response().setStatusCode(204).end();
+      } else if (ctx.response().closed()) {
+        claim.cancel();
+      } else {
+        Answers.json(ctx, 200, Buffer.buffer(JobJson.claim(claimed.get())));
+      }
+    });
+  }
+
+  void complete(RoutingContext ctx) {
+    String result = TextBodies.utf8(ctx.body(), "the result");
+    workerChange(ctx, jobs.complete(ctx.pathParam("id"), leaseToken(ctx), result));
+  }
+
+  void fail(RoutingContext ctx) {
+    boolean retry = QueryParameters.of(ctx).bool("retry").orElse(false);
+    String error = TextBodies.utf8(ctx.body(), "the error");
+    workerChange(ctx, jobs.fail(ctx.pathParam("id"), leaseToken(ctx), error, retry));
+  }
+
+  void heartbeat(RoutingContext ctx) {
+    Duration lease = lease(QueryParameters.of(ctx));
+    workerChange(ctx, jobs.heartbeat(ctx.pathParam("id"), leaseToken(ctx), lease));
+  }
+
+  private void workerChange(RoutingContext ctx, CompletionStage<Optional<Job>> changed) {
+    withJob(ctx, changed, job -> Answers.json(ctx, 200, Buffer.buffer(JobJson.status(job))));
+  }
+
+  private Duration lease(QueryParameters query) {
+    return query.integer("lease", 1, (int) JobSettings.MAX_LEASE.toSeconds()).map(Duration::ofSeconds).orElse(config.lease());
+  }
+
+  private static String leaseToken(RoutingContext ctx) {
+    String token = ctx.request().getHeader(LEASE_HEADER);
+    if (token == null || token.isBlank()) {
+      throw new InvalidInputException("the " + LEASE_HEADER + " header is required: the lease token the claim answered with");
+    }
+    return token.trim();
+  }
+
+  /**
+   * The wait of {@code Prefer: wait=N} (RFC 7240), which may stand among other preferences; empty
+   * without one.
+   */
+  static Optional<Duration> preferredWait(RoutingContext ctx) {
+    Optional<Duration> wait = Optional.empty();
+    for (String header : ctx.request().headers().getAll(PREFER)) {
+      for (String preference : header.split(",")) {
+        String token = preference.split(";", 2)[0].trim();
+        if (!token.regionMatches(true, 0, "wait=", 0, 5)) {
+          continue;
+        }
+        if (wait.isPresent()) {
+          throw new InvalidInputException("Prefer gives wait more than once; give it once");
+        }
+        String seconds = token.substring(5).trim();
+        long max = Broker.MAX_WAIT.toSeconds();
+        if (!seconds.matches("[0-9]{1,9}") || Long.parseLong(seconds) < 1 || Long.parseLong(seconds) > max) {
+          throw new InvalidInputException("Prefer: wait=" + InvalidInputException.quote(seconds) + " must be a whole number of seconds from 1 to " + max);
+        }
+        wait = Optional.of(Duration.ofSeconds(Long.parseLong(seconds)));
+      }
+    }
+    return wait;
+  }
+
+  private static void withJob(RoutingContext ctx, CompletionStage<Optional<Job>> found, Consumer<Job> onFound) {
+    Answers.when(ctx, found, job -> {
+      if (job.isPresent()) {
+        onFound.accept(job.get());
+      } else {
+        notFound(ctx, ctx.pathParam("id"));
+      }
+    });
+  }
+
+  static void notFound(RoutingContext ctx, String id) {
+    Problems.send(ctx.response(), 404, "there is no job " + InvalidInputException.quote(id)
+        + "; it never existed, or it ended longer ago than jobs.retention and was removed");
+  }
+}
