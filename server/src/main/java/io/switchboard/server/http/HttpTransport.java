@@ -80,7 +80,8 @@ public final class HttpTransport {
     ChannelHandlers channels = new ChannelHandlers(broker, streams);
     SubscribeHandlers subscribe = new SubscribeHandlers(broker, streams, clock);
     SessionHandlers sessionHandlers = new SessionHandlers(sessions, subscribe, streams, sessionTouchInterval(), sessionStreams);
-    WsHandler webSockets = new WsHandler(vertx, broker, settings.effectiveOutboundBuffer(), settings.wsPingInterval().toMillis());
+    WsHandler webSockets = new WsHandler(vertx, broker, jobs, settings.jobs().lease(), settings.effectiveOutboundBuffer(),
+        settings.wsPingInterval().toMillis());
     webSocketHandlers.add(webSockets);
     JobStreams jobEvents = new JobStreams(vertx, jobs, settings.sseRetry().toMillis(), settings.sseHeartbeat().toMillis());
     jobStreams.add(jobEvents);

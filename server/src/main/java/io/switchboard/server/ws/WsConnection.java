@@ -13,12 +13,14 @@ import io.switchboard.core.cursor.Cursor;
 import io.switchboard.core.cursor.StreamCursor;
 import io.switchboard.core.engine.EngineException;
 import io.switchboard.core.engine.IdempotencyConflictException;
+import io.switchboard.core.jobs.Jobs;
 import io.switchboard.core.message.Delivery;
 import io.switchboard.core.message.Publication;
 import io.switchboard.server.outbound.Outbox;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.ServerWebSocket;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -32,7 +34,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One {@code /v1/ws} connection: the JSON frame protocol, many subscriptions, publishes with
- * acknowledgements.
+ * acknowledgements, and the worker side of jobs ({@link WsWorker}).
  *
  * <p>Every client frame gets an answer or a delivery; a frame that is not valid gets an
  * {@code error} frame with its {@code ref} and a status, and the connection stays open.
@@ -57,6 +59,7 @@ final class WsConnection {
   static final short GOING_AWAY = 1001;
   static final short MESSAGE_TOO_BIG = 1009;
   static final int MAX_SUBSCRIPTIONS = 1_000;
+  private static final String OPS = "subscribe, unsubscribe, publish, ping, work, complete, fail or heartbeat";
 
   private final ServerWebSocket socket;
   private final Context context;
@@ -65,11 +68,14 @@ final class WsConnection {
   private final Consumer<WsConnection> onClose;
   private final Map<String, Subscription> subscriptions = new HashMap<>();
   private final Outbox<String> outbox;
+  private final WsWorker worker;
   private final AtomicBoolean closed = new AtomicBoolean();
   private boolean pongSincePing = true;
 
-  WsConnection(ServerWebSocket socket, Context context, Broker broker, int maxBufferedBytes, Consumer<WsConnection> onClose) {
+  WsConnection(ServerWebSocket socket, Context context, Broker broker, Jobs jobs, Duration defaultLease, int maxBufferedBytes,
+      Consumer<WsConnection> onClose) {
     this.socket = socket;
+    this.worker = new WsWorker(context, jobs, defaultLease, this::send);
     this.context = context;
     this.broker = broker;
     this.maxBufferedBytes = maxBufferedBytes;
@@ -139,9 +145,12 @@ final class WsConnection {
         case "unsubscribe" -> unsubscribe(frame);
         case "publish" -> publish(frame);
         case "ping" -> send(WsFrames.pong(frame.ref()));
-        case "" -> throw new InvalidInputException("the frame has no \"op\"; use subscribe, unsubscribe, publish or ping");
-        default -> throw new InvalidInputException("unknown op " + InvalidInputException.quote(frame.op())
-            + "; use subscribe, unsubscribe, publish or ping");
+        case "work" -> worker.work(frame);
+        case "complete" -> worker.complete(frame);
+        case "fail" -> worker.fail(frame);
+        case "heartbeat" -> worker.heartbeat(frame);
+        case "" -> throw new InvalidInputException("the frame has no \"op\"; use " + OPS);
+        default -> throw new InvalidInputException("unknown op " + InvalidInputException.quote(frame.op()) + "; use " + OPS);
       }
     } catch (InvalidInputException invalid) {
       send(WsFrames.error(frame.ref(), 400, invalid.getMessage()));
@@ -291,6 +300,7 @@ final class WsConnection {
     }
     subscriptions.values().forEach(Subscription::close);
     subscriptions.clear();
+    worker.close();
     outbox.close();
     onClose.accept(this);
   }

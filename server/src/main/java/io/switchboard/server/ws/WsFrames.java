@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.switchboard.core.channel.ChannelName;
 import io.switchboard.core.cursor.Cursor;
+import io.switchboard.core.jobs.Job;
 import io.switchboard.core.message.Message;
 import io.switchboard.core.message.WireFormat;
 import java.io.IOException;
@@ -75,6 +76,33 @@ final class WsFrames {
       json.writeStringField("op", "truncated");
       json.writeStringField("channel", channel.value());
       json.writeStringField("earliest", earliest.encode());
+    });
+  }
+
+  /** A job pushed to a worker: what a claim answers over HTTP, as {@code {"op":"job",...}}. */
+  static String job(Job job) {
+    return write(json -> {
+      json.writeStringField("op", "job");
+      json.writeStringField("id", job.id());
+      json.writeStringField("queue", job.queue());
+      json.writeStringField("data", job.data());
+      json.writeNumberField("attempt", job.attempt());
+      json.writeNumberField("attempts", job.maxAttempts());
+      json.writeStringField("lease", job.lease().orElseThrow().token());
+      json.writeNumberField("leaseExpires", job.lease().orElseThrow().expiresAt());
+    });
+  }
+
+  /** The answer to complete, fail or heartbeat: {@code {"op":"ack","ref":...,"job":ID,"status":...}}. */
+  static String jobAck(Optional<String> ref, Job job) {
+    return write(json -> {
+      json.writeStringField("op", "ack");
+      writeRef(json, ref);
+      json.writeStringField("job", job.id());
+      json.writeStringField("status", job.status().wireName());
+      if (job.lease().isPresent()) {
+        json.writeNumberField("leaseExpires", job.lease().get().expiresAt());
+      }
     });
   }
 

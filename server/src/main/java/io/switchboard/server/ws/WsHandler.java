@@ -1,6 +1,8 @@
 package io.switchboard.server.ws;
 
 import io.switchboard.core.broker.Broker;
+import io.switchboard.core.jobs.Jobs;
+import java.time.Duration;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
@@ -16,12 +18,16 @@ public final class WsHandler {
   static final String TRANSPORT = "ws";
 
   private final Broker broker;
+  private final Jobs jobs;
+  private final Duration defaultLease;
   private final int maxBufferedBytes;
   private final Set<WsConnection> open = ConcurrentHashMap.newKeySet();
   private final Context context;
 
-  public WsHandler(Vertx vertx, Broker broker, int maxBufferedBytes, long pingMillis) {
+  public WsHandler(Vertx vertx, Broker broker, Jobs jobs, Duration defaultLease, int maxBufferedBytes, long pingMillis) {
     this.broker = broker;
+    this.jobs = jobs;
+    this.defaultLease = defaultLease;
     this.maxBufferedBytes = maxBufferedBytes;
     this.context = vertx.getOrCreateContext();
     vertx.setPeriodic(pingMillis, id -> open.forEach(WsConnection::ping));
@@ -42,6 +48,6 @@ public final class WsHandler {
       return;
     }
     Context context = Vertx.currentContext();
-    ctx.request().toWebSocket().onSuccess(socket -> open.add(new WsConnection(socket, context, broker, maxBufferedBytes, open::remove)));
+    ctx.request().toWebSocket().onSuccess(socket -> open.add(new WsConnection(socket, context, broker, jobs, defaultLease, maxBufferedBytes, open::remove)));
   }
 }
