@@ -13,7 +13,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
-/** The small HTTP client behind {@code publish} and {@code read}: JDK HttpClient, JSON answers. */
+/** The small HTTP client behind {@code publish}, {@code read} and {@code job}: JDK HttpClient, JSON answers. */
 final class ServerClient {
   static final String DEFAULT_URL = "http://127.0.0.1:8080";
   static final String URL_ENV = "SWITCHBOARD_URL";
@@ -58,7 +58,19 @@ final class ServerClient {
     return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
+  /** A call's status and JSON body (a missing node when the body is empty, as with 204). */
+  record Answer(int status, JsonNode body) {}
+
   JsonNode send(HttpRequest.Builder request, String pathAndQuery, Duration timeout) throws CallFailed {
+    return exchange(request, pathAndQuery, timeout).body();
+  }
+
+  /**
+   * Sends and reads the answer.
+   *
+   * @throws CallFailed for a 4xx or 5xx answer, naming its title and detail, or when the server cannot be reached
+   */
+  Answer exchange(HttpRequest.Builder request, String pathAndQuery, Duration timeout) throws CallFailed {
     URI uri = URI.create(base + pathAndQuery);
     HttpResponse<String> response;
     try {
@@ -80,7 +92,7 @@ final class ServerClient {
     if (response.statusCode() >= 400) {
       throw new CallFailed(response.statusCode() + " " + body.path("title").asText("") + ": " + body.path("detail").asText(""));
     }
-    return body;
+    return new Answer(response.statusCode(), body);
   }
 
   static void printJson(PrintWriter out, JsonNode node) {
