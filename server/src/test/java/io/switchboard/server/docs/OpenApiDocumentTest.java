@@ -47,8 +47,9 @@ class OpenApiDocumentTest {
     for (Iterator<Map.Entry<String, JsonNode>> it = paths.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> path = it.next();
       for (String method : METHODS) {
-        // Each operation gets a session of its own, so that a DELETE leaves the next check one to find.
-        String concrete = path.getKey().replace("{channel}", "docs.check").replace("{id}", newSession());
+        // Each operation gets a session or job of its own, so that a DELETE leaves the next check one to find.
+        String id = path.getKey().startsWith("/v1/jobs/") ? newJob() : newSession();
+        String concrete = path.getKey().replace("{channel}", "docs.check").replace("{queue}", "docs-check").replace("{id}", id);
         int status = send(method, concrete);
         if (path.getValue().has(method)) {
           assertThat(status).as("%s %s is served", method, path.getKey()).isNotIn(404, 405);
@@ -60,7 +61,7 @@ class OpenApiDocumentTest {
         checked.add(method + " " + path.getKey());
       }
     }
-    assertThat(checked).hasSize(METHODS.size() * 11);
+    assertThat(checked).hasSize(METHODS.size() * 18);
   }
 
   private static String newSession() throws Exception {
@@ -70,6 +71,15 @@ class OpenApiDocumentTest {
     HttpResponse<String> created = http.send(create, HttpResponse.BodyHandlers.ofString());
     assertThat(created.statusCode()).isEqualTo(201);
     return new YAMLMapper().readTree(created.body()).get("id").asText();
+  }
+
+  private static String newJob() throws Exception {
+    HttpRequest submit = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/v1/queues/docs-jobs/jobs"))
+        .POST(HttpRequest.BodyPublishers.ofString("x"))
+        .build();
+    HttpResponse<String> submitted = http.send(submit, HttpResponse.BodyHandlers.ofString());
+    assertThat(submitted.statusCode()).isEqualTo(202);
+    return new YAMLMapper().readTree(submitted.body()).get("id").asText();
   }
 
   private static int send(String method, String path) throws Exception {
