@@ -19,12 +19,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Runs every shell example of docs/api.md, in order, in one bash session against a real server,
- * and checks each status code the documentation promises after {@code # →}. Needs curl and jq,
- * which .ci/run installs.
+ * Runs every shell example of docs/api.md, and of docs/jobs.md, in order, in one bash session per
+ * document against a real server, and checks each status code the documentation promises after
+ * {@code # →}. Needs curl and jq, which .ci/run installs.
  */
 class DocumentedExamplesTest {
   private static final Path API_DOC = Path.of("..", "docs", "api.md");
+  private static final Path JOBS_DOC = Path.of("..", "docs", "jobs.md");
+  /** The secret jobs.md tells the reader to start the server with, so that its callback example is accepted. */
+  private static final String WEBHOOK_SECRET = "a-long-random-secret";
   private static final Pattern SHELL_BLOCK = Pattern.compile("```sh\\n(.*?)```", Pattern.DOTALL);
   private static final Pattern CHECKED = Pattern.compile("^(.*\\S)\\s+# → (\\d{3})$");
 
@@ -32,7 +35,7 @@ class DocumentedExamplesTest {
 
   @BeforeEach
   void startServer() {
-    server = SwitchboardServer.start(ServerFixture.testDefaults());
+    server = SwitchboardServer.start(ServerFixture.testDefaults().withJobs(ServerFixture.testDefaults().jobs().withWebhookSecret(WEBHOOK_SECRET)));
   }
 
   @AfterEach
@@ -42,7 +45,17 @@ class DocumentedExamplesTest {
 
   @Test
   void everyExampleInTheApiDocumentationAnswersWithItsDocumentedStatus(@TempDir Path work) throws Exception {
-    List<String> lines = shellLines(Files.readString(API_DOC));
+    runExamples(API_DOC, work, /* atLeast= */ 20);
+  }
+
+  @Test
+  void everyExampleInTheJobsGuideAnswersWithItsDocumentedStatus(@TempDir Path work) throws Exception {
+    assertThat(Files.readString(JOBS_DOC)).as("jobs.md names the secret this test starts the server with").contains(WEBHOOK_SECRET);
+    runExamples(JOBS_DOC, work, /* atLeast= */ 15);
+  }
+
+  private void runExamples(Path document, Path work, int atLeast) throws Exception {
+    List<String> lines = shellLines(Files.readString(document));
     StringBuilder script = new StringBuilder("set -u\ncd '" + work + "'\n");
     int checks = 0;
     for (String line : lines) {
@@ -60,7 +73,7 @@ class DocumentedExamplesTest {
         script.append(local).append('\n');
       }
     }
-    assertThat(checks).as("examples with a documented status").isGreaterThanOrEqualTo(20);
+    assertThat(checks).as("examples with a documented status in %s", document).isGreaterThanOrEqualTo(atLeast);
 
     Path scriptFile = work.resolve("examples.sh");
     Files.writeString(scriptFile, script);
