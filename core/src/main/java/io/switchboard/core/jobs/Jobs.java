@@ -42,13 +42,16 @@ import java.util.regex.Pattern;
  * atomic (a claim takes a job for one worker only; a change from a stale copy is refused), and
  * tells this service about every change through its listener, in each job's order: that one path
  * wakes waiting claims and status waits, publishes the change and starts callbacks, so it works
- * the same when another node made the change.
+ * the same when another node made the change. Each reaction to a change (a watcher, an end
+ * listener, the announcement, waking a claim) is isolated: one that throws is logged, and keeps
+ * neither the store from completing the change nor the other reactions from running.
  *
  * <p>Waiting claims: each queue has a deque of waiting claims. A job queued in it signals the
  * queue, and a signal hands the first waiting claim to the store to claim for; a claim that finds
  * nothing (another took the job) goes back to the front. A signal that arrives while a claim is in
  * flight is counted, so that a job queued in that moment is not left waiting beside a waiting
- * worker.
+ * worker. A claim that is over (given up, or answered) never joins or rejoins the line: its
+ * result is completed before it leaves the line, and the line checks the result under its lock.
  *
  * <p>Leases: a sweep every second puts jobs whose lease ran out back in the queue, or makes them
  * dead after their last attempt; a worker's change after its lease ran out is refused even before
@@ -155,6 +158,8 @@ public final class Jobs {
   /**
    * Completes once the job has ended or {@code wait} has passed, with the job as it is then; empty
    * when unknown.
+   *
+   * @throws InvalidInputException (as the stage's failure) for a negative wait
    */
   public CompletionStage<Optional<Job>> awaitEnd(String id, Duration wait) {
     return awaitJob(id, wait, found -> job -> job.status().isEnded());
@@ -163,6 +168,8 @@ public final class Jobs {
   /**
    * Completes once the job's status differs from the one it has now (at once when it has ended,
    * since it will not change again), or {@code wait} has passed; empty when unknown.
+   *
+   * @throws InvalidInputException (as the stage's failure) for a negative wait
    */
   public CompletionStage<Optional<Job>> awaitStatusChange(String id, Duration wait) {
     return awaitJob(id, wait, found -> job -> job.status().isEnded() || job.status() != found.status());
@@ -189,11 +196,12 @@ public final class Jobs {
    * Claims the next job of {@code queue} under a lease of {@code lease}, waiting up to {@code wait}
    * for one to be queued.
    *
-   * @throws InvalidInputException for a bad queue name or lease
+   * @throws InvalidInputException for a bad queue name or lease, or a negative wait
    */
   public PendingClaim claim(String queue, Duration lease, Duration wait) {
     checkQueue(queue);
     checkLease(lease);
+    checkWait(wait);
     ClaimWaiter waiter = new ClaimWaiter(queue, lease);
     if (!running) {
       waiter.finish(Optional.empty());
@@ -354,19 +362,33 @@ public final class Jobs {
   private void onChanged(Job job, Optional<JobStatus> before, boolean local) {
     Set<Consumer<Job>> interested = watchers.get(job.id());
     if (interested != null) {
-      interested.forEach(watcher -> watcher.accept(job));
+      interested.forEach(watcher -> isolated("a watcher", job, () -> watcher.accept(job)));
     }
     if (job.status() == JobStatus.QUEUED) {
       ClaimQueue queue = claimQueues.get(job.queue());
       if (queue != null) {
-        queue.signal();
+        isolated("waking a waiting claim", job, queue::signal);
       }
     }
     if (local && before.filter(job.status()::equals).isEmpty()) {
-      announce(job);
+      isolated("publishing the change", job, () -> announce(job));
       if (job.status().isEnded()) {
-        endListeners.forEach(listener -> listener.accept(job));
+        endListeners.forEach(listener -> isolated("an end listener", job, () -> listener.accept(job)));
       }
+    }
+  }
+
+  /**
+   * Runs one reaction to a change. The store calls {@link #onChanged} inside its own change (on a
+   * memory store, in the caller's claim or replace), so a reaction that threw would fail a change
+   * that was stored, and skip the reactions after it (a waiting claim left asleep beside a queued
+   * job); it is logged instead.
+   */
+  private static void isolated(String what, Job job, Runnable reaction) {
+    try {
+      reaction.run();
+    } catch (RuntimeException failed) {
+      LOG.log(System.Logger.Level.WARNING, what + " failed on the " + job.status().wireName() + " change of job " + job.id(), failed);
     }
   }
 
@@ -381,6 +403,11 @@ public final class Jobs {
   }
 
   private CompletionStage<Optional<Job>> awaitJob(String id, Duration wait, Function<Job, Predicate<Job>> doneAfter) {
+    try {
+      checkWait(wait);
+    } catch (RuntimeException refused) {
+      return CompletableFuture.failedFuture(refused);
+    }
     JobWait waiting = new JobWait();
     // Watch before reading, so that a change between the read and the watch is not missed.
     Scheduler.Cancellable watch = watch(id, waiting::offer);
@@ -409,6 +436,13 @@ public final class Jobs {
     if (lease.compareTo(Duration.ofSeconds(1)) < 0 || lease.compareTo(JobSettings.MAX_LEASE) > 0) {
       throw new InvalidInputException("invalid lease of " + lease.toSeconds() + " seconds: use 1 to "
           + JobSettings.MAX_LEASE.toSeconds() + " seconds, and heartbeats to hold a job longer");
+    }
+  }
+
+  /** A negative wait would never be scheduled, leaving its caller unanswered. */
+  private static void checkWait(Duration wait) {
+    if (wait.isNegative()) {
+      throw new InvalidInputException("invalid wait of " + wait.toMillis() + " ms: use zero (do not wait) or more");
     }
   }
 
@@ -500,8 +534,13 @@ public final class Jobs {
       this.queue = queue;
     }
 
-    synchronized void add(ClaimWaiter waiter) {
+    /** Joins the line; false, joining nothing, when the claim is already over or the service stopping. */
+    synchronized boolean add(ClaimWaiter waiter) {
+      if (waiter.result.isDone() || !running) {
+        return false;
+      }
       waiting.addLast(waiter);
+      return true;
     }
 
     synchronized boolean remove(ClaimWaiter waiter) {
@@ -529,10 +568,10 @@ public final class Jobs {
       });
     }
 
-    /** Puts a claim that found nothing back first in line; false when its wait is over. */
+    /** Puts a claim that found nothing back first in line; false when its wait is over or it was given up. */
     private boolean returnToFront(ClaimWaiter waiter) {
       synchronized (this) {
-        if (!waiter.expired && running) {
+        if (!waiter.expired && !waiter.result.isDone() && running) {
           waiting.addFirst(waiter);
           return true;
         }
@@ -582,17 +621,23 @@ public final class Jobs {
 
     @Override
     public void cancel() {
+      // Over first, then out of the line: a claim in flight meanwhile cannot put it back (see add
+      // and returnToFront), and one put back before this is taken out here.
+      finish(Optional.empty());
       ClaimQueue waitingIn = claimQueues.get(queue);
       if (waitingIn != null) {
         waitingIn.remove(this);
       }
-      finish(Optional.empty());
     }
 
     void waitFor(Duration wait) {
       ClaimQueue waitingIn = claimQueues.computeIfAbsent(queue, ClaimQueue::new);
       timer = scheduler.schedule(wait, () -> waitingIn.expire(this));
-      waitingIn.add(this);
+      if (!waitingIn.add(this)) {
+        // Given up (or the service stopped) while the first claim was in flight.
+        finish(Optional.empty());
+        return;
+      }
       // A job queued between the first claim and joining the line signalled nobody.
       waitingIn.signal();
     }

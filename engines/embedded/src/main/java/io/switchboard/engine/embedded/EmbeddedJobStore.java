@@ -139,8 +139,13 @@ final class EmbeddedJobStore implements JobStore {
 
   private <T> void write(Job job, Optional<JobStatus> before, CompletableFuture<T> durable, T value) {
     Runnable onDurable = () -> {
-      listener.changed(job, before, /* local= */ true);
-      durable.complete(value);
+      // The change is stored whatever the listener does: a listener that throws (the group commit
+      // logs it) must not leave the caller's stage unanswered for ever.
+      try {
+        listener.changed(job, before, /* local= */ true);
+      } finally {
+        durable.complete(value);
+      }
     };
     submit(new GroupCommit.Write(List.of(new Op.Put(store.jobs, key(job.id()), job.encode())), onDurable,
         durable::completeExceptionally), durable);
