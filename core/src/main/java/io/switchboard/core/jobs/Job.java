@@ -30,7 +30,7 @@ import java.util.OptionalLong;
  * @param endedAt epoch milliseconds at which it ended
  * @param lease the current worker's lease while running
  * @param result what the worker completed it with
- * @param error why it failed or died (or why the last attempt did, while it is queued again)
+ * @param error why it failed or died, or, while it is retried (queued or running again), why the last attempt failed
  * @param callback the URL to call when it ends, and how that went
  */
 public record Job(

@@ -9,7 +9,6 @@ import io.switchboard.core.message.Publication;
 import io.switchboard.core.time.Scheduler;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -81,6 +80,8 @@ public final class Jobs {
   private final ConcurrentHashMap<String, ClaimQueue> claimQueues = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Set<Consumer<Job>>> watchers = new ConcurrentHashMap<>();
   private final List<Consumer<Job>> endListeners = new CopyOnWriteArrayList<>();
+  /** Waits on a job's end or change, answered at once by {@link #stop()}. */
+  private final Set<JobWait> waits = ConcurrentHashMap.newKeySet();
   private volatile boolean running = true;
   private volatile Scheduler.Cancellable sweep;
   private int sweepsSinceRetention;
@@ -295,7 +296,7 @@ public final class Jobs {
     return store.count(queue);
   }
 
-  /** Answers every waiting claim with nothing and stops the sweep. */
+  /** Answers every waiting claim with nothing and every wait on a job with the job as it is, and stops the sweep. */
   public void stop() {
     running = false;
     Scheduler.Cancellable pending = sweep;
@@ -303,6 +304,7 @@ public final class Jobs {
       pending.cancel();
     }
     claimQueues.values().forEach(ClaimQueue::finishAll);
+    waits.forEach(JobWait::finishNow);
   }
 
   /** Runs one lease and retention sweep now, as the timer does every second; for tests. */
@@ -411,16 +413,23 @@ public final class Jobs {
     JobWait waiting = new JobWait();
     // Watch before reading, so that a change between the read and the watch is not missed.
     Scheduler.Cancellable watch = watch(id, waiting::offer);
-    waiting.answer.whenComplete((done, failed) -> watch.cancel());
+    waits.add(waiting);
+    waiting.answer.whenComplete((done, failed) -> {
+      watch.cancel();
+      waits.remove(waiting);
+    });
     find(id).whenComplete((found, failed) -> {
       if (failed != null) {
         waiting.answer.completeExceptionally(failed);
       } else if (found.isEmpty() || wait.isZero() || !running) {
         waiting.answer.complete(found);
       } else {
-        Scheduler.Cancellable timer = scheduler.schedule(wait, () -> waiting.answer.complete(Optional.of(waiting.latest(found.get()))));
+        Scheduler.Cancellable timer = scheduler.schedule(wait, waiting::finishNow);
         waiting.answer.whenComplete((done, ignored) -> timer.cancel());
         waiting.start(found.get(), doneAfter.apply(found.get()));
+        if (!running) {
+          waiting.finishNow();
+        }
       }
     });
     return waiting.answer;
@@ -468,10 +477,15 @@ public final class Jobs {
     return new Lease(newId(), clock.millis() + lease.toMillis());
   }
 
+  /** 128 random bits in base64url, never starting with '-', so that an id is never taken for a command-line option. */
   private String newId() {
     byte[] bits = new byte[16];
-    random.nextBytes(bits);
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(bits);
+    String id;
+    do {
+      random.nextBytes(bits);
+      id = Base64.getUrlEncoder().withoutPadding().encodeToString(bits);
+    } while (id.charAt(0) == '-');
+    return id;
   }
 
   private void scheduleSweep() {
@@ -509,8 +523,11 @@ public final class Jobs {
       check();
     }
 
-    synchronized Job latest(Job found) {
-      return latestOf(found);
+    /** Answers with the job as last seen, whether or not it is done: the wait is over or the service stops. */
+    synchronized void finishNow() {
+      if (done != null) {
+        answer.complete(Optional.of(newest));
+      }
     }
 
     private Job latestOf(Job found) {

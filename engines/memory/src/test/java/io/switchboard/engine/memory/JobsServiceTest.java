@@ -573,6 +573,25 @@ class JobsServiceTest {
   }
 
   @Test
+  void stopAnswersWaitsOnAJobWithTheJobAsItIs() {
+    Job queued = submit("images");
+    CompletionStage<Optional<Job>> end = jobs.awaitEnd(queued.id(), WAIT);
+    CompletionStage<Optional<Job>> change = jobs.awaitStatusChange(queued.id(), WAIT);
+
+    jobs.stop();
+
+    assertThat(done(end)).get().extracting(Job::status).isEqualTo(JobStatus.QUEUED);
+    assertThat(done(change)).get().extracting(Job::status).isEqualTo(JobStatus.QUEUED);
+  }
+
+  @Test
+  void idsNeverStartWithADashSoThatTheCommandLineDoesNotTakeThemForOptions() {
+    for (int i = 0; i < 2_000; i++) {
+      assertThat(submit("images").id()).doesNotStartWith("-").hasSize(22);
+    }
+  }
+
+  @Test
   void concurrentWaitingClaimsAndSubmissionsHandEveryJobToExactlyOneClaim() throws Exception {
     int claimers = 6;
     int claimsEach = 50;
