@@ -7,13 +7,7 @@ import io.switchboard.core.channel.ChannelName;
 import io.switchboard.core.cursor.Cursor;
 import io.switchboard.core.message.Publication;
 import io.switchboard.core.message.StartPosition;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.ext.web.RequestBody;
 import io.vertx.ext.web.RoutingContext;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
 

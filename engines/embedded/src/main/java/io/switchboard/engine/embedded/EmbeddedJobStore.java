@@ -1,12 +1,10 @@
 package io.switchboard.engine.embedded;
 
 import io.switchboard.core.engine.EngineException;
-import io.switchboard.core.engine.JobListener;
-import io.switchboard.core.engine.JobStore;
 import io.switchboard.core.jobs.Job;
-import io.switchboard.core.jobs.JobCounts;
 import io.switchboard.core.jobs.JobStatus;
 import io.switchboard.core.jobs.JobTable;
+import io.switchboard.core.jobs.JobTableStore;
 import io.switchboard.core.jobs.Lease;
 import io.switchboard.engine.embedded.GroupCommit.Op;
 import java.nio.charset.StandardCharsets;
@@ -30,11 +28,9 @@ import org.rocksdb.RocksIterator;
  * every later write and the engine reports itself not ready: the process must restart, and the
  * disk is the truth after it.
  */
-final class EmbeddedJobStore implements JobStore {
+final class EmbeddedJobStore extends JobTableStore {
   private final Store store;
   private final GroupCommit commits;
-  private final JobTable table = new JobTable();
-  private volatile JobListener listener = (job, before, local) -> {};
 
   EmbeddedJobStore(Store store, GroupCommit commits) {
     this.store = store;
@@ -68,11 +64,6 @@ final class EmbeddedJobStore implements JobStore {
   }
 
   @Override
-  public CompletionStage<Optional<Job>> find(String id) {
-    return CompletableFuture.completedFuture(table.find(id));
-  }
-
-  @Override
   public CompletionStage<Optional<Job>> claim(String queue, Lease lease, long now) {
     CompletableFuture<Optional<Job>> durable = new CompletableFuture<>();
     synchronized (table) {
@@ -99,21 +90,6 @@ final class EmbeddedJobStore implements JobStore {
   }
 
   @Override
-  public CompletionStage<List<Job>> leasesEndedBy(long now, int limit) {
-    return CompletableFuture.completedFuture(table.leasesEndedBy(now, limit));
-  }
-
-  @Override
-  public CompletionStage<List<Job>> awaitingCallback(int limit) {
-    return CompletableFuture.completedFuture(table.awaitingCallback(limit));
-  }
-
-  @Override
-  public CompletionStage<JobCounts> count(String queue) {
-    return CompletableFuture.completedFuture(table.count(queue));
-  }
-
-  @Override
   public CompletionStage<Integer> removeEndedBefore(long time) {
     CompletableFuture<Integer> durable = new CompletableFuture<>();
     synchronized (table) {
@@ -127,11 +103,6 @@ final class EmbeddedJobStore implements JobStore {
     return durable;
   }
 
-  @Override
-  public void listen(JobListener newListener) {
-    listener = newListener;
-  }
-
   /** How many jobs the table holds; for tests. */
   int size() {
     return table.size();
@@ -142,7 +113,7 @@ final class EmbeddedJobStore implements JobStore {
       // The change is stored whatever the listener does: a listener that throws (the group commit
       // logs it) must not leave the caller's stage unanswered for ever.
       try {
-        listener.changed(job, before, /* local= */ true);
+        listener().changed(job, before, /* local= */ true);
       } finally {
         durable.complete(value);
       }

@@ -1,13 +1,10 @@
 package io.switchboard.engine.memory;
 
-import io.switchboard.core.engine.JobListener;
-import io.switchboard.core.engine.JobStore;
 import io.switchboard.core.jobs.Job;
-import io.switchboard.core.jobs.JobCounts;
 import io.switchboard.core.jobs.JobStatus;
 import io.switchboard.core.jobs.JobTable;
+import io.switchboard.core.jobs.JobTableStore;
 import io.switchboard.core.jobs.Lease;
-import java.util.List;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
@@ -23,13 +20,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * finds no one else telling the listener tells it everything queued. A listener that changes a
  * job in turn (a woken claim) queues that change behind the one it is being told about.
  */
-final class MemoryJobStore implements JobStore {
+final class MemoryJobStore extends JobTableStore {
   private record Change(Job job, Optional<JobStatus> before) {}
 
-  private final JobTable table = new JobTable();
   private final Queue<Change> untold = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean telling = new AtomicBoolean();
-  private volatile JobListener listener = (job, before, local) -> {};
 
   @Override
   public CompletionStage<Job> submit(Job job) {
@@ -40,11 +35,6 @@ final class MemoryJobStore implements JobStore {
     }
     tell();
     return CompletableFuture.completedFuture(placed);
-  }
-
-  @Override
-  public CompletionStage<Optional<Job>> find(String id) {
-    return CompletableFuture.completedFuture(table.find(id));
   }
 
   @Override
@@ -73,35 +63,15 @@ final class MemoryJobStore implements JobStore {
   }
 
   @Override
-  public CompletionStage<List<Job>> leasesEndedBy(long now, int limit) {
-    return CompletableFuture.completedFuture(table.leasesEndedBy(now, limit));
-  }
-
-  @Override
-  public CompletionStage<List<Job>> awaitingCallback(int limit) {
-    return CompletableFuture.completedFuture(table.awaitingCallback(limit));
-  }
-
-  @Override
-  public CompletionStage<JobCounts> count(String queue) {
-    return CompletableFuture.completedFuture(table.count(queue));
-  }
-
-  @Override
   public CompletionStage<Integer> removeEndedBefore(long time) {
     return CompletableFuture.completedFuture(table.removeEndedBefore(time).size());
-  }
-
-  @Override
-  public void listen(JobListener newListener) {
-    listener = newListener;
   }
 
   private void tell() {
     while (!untold.isEmpty() && telling.compareAndSet(false, true)) {
       try {
         for (Change change = untold.poll(); change != null; change = untold.poll()) {
-          listener.changed(change.job(), change.before(), /* local= */ true);
+          listener().changed(change.job(), change.before(), /* local= */ true);
         }
       } finally {
         telling.set(false);
