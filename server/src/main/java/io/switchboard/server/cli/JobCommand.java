@@ -17,6 +17,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -50,8 +51,7 @@ final class JobCommand {
     @Parameters(index = "1", paramLabel = "DATA", description = "The job's data; - reads it from standard input.")
     String data;
 
-    @Option(names = "--url", paramLabel = "URL", description = "Server URL (default $SWITCHBOARD_URL or " + ServerClient.DEFAULT_URL + ").")
-    String url;
+    @Mixin ServerOption server;
 
     @Option(names = "--wait", paramLabel = "SECONDS", description = "Wait up to this long (1-60) for the job to end.")
     Integer waitSeconds;
@@ -65,7 +65,7 @@ final class JobCommand {
     @Override
     public Integer call() {
       return reportingFailures(spec, () -> {
-        ServerClient client = new ServerClient(url);
+        ServerClient client = server.client();
         String body = data.equals("-") ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8) : data;
         HttpRequest.Builder request = HttpRequest.newBuilder()
             .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
@@ -97,8 +97,7 @@ final class JobCommand {
     @Parameters(index = "0", paramLabel = "ID", description = "The job's id, as submit printed it.")
     String id;
 
-    @Option(names = "--url", paramLabel = "URL", description = "Server URL (default $SWITCHBOARD_URL or " + ServerClient.DEFAULT_URL + ").")
-    String url;
+    @Mixin ServerOption server;
 
     @Option(names = "--wait", paramLabel = "SECONDS", description = "Wait up to this long (1-60) for a change of status.")
     Integer waitSeconds;
@@ -106,7 +105,7 @@ final class JobCommand {
     @Override
     public Integer call() {
       return reportingFailures(spec, () -> {
-        ServerClient client = new ServerClient(url);
+        ServerClient client = server.client();
         String query = waitSeconds == null ? "" : "?wait=" + waitSeconds;
         JsonNode job = client.send(HttpRequest.newBuilder().GET(), "/v1/jobs/" + ServerClient.segment(id) + query,
             Duration.ofSeconds(30 + (waitSeconds == null ? 0 : waitSeconds)));
@@ -130,8 +129,7 @@ final class JobCommand {
     @Parameters(index = "1..*", arity = "1..*", paramLabel = "COMMAND", description = "The command and its arguments (put -- before it).")
     List<String> command;
 
-    @Option(names = "--url", paramLabel = "URL", description = "Server URL (default $SWITCHBOARD_URL or " + ServerClient.DEFAULT_URL + ").")
-    String url;
+    @Mixin ServerOption server;
 
     @Option(names = "--lease", paramLabel = "SECONDS", defaultValue = "30", description = "Lease per claim; extended every third of it (default ${DEFAULT-VALUE}).")
     int leaseSeconds;
@@ -148,7 +146,7 @@ final class JobCommand {
     @Override
     public Integer call() {
       return reportingFailures(spec, () -> {
-        ServerClient client = new ServerClient(url);
+        ServerClient client = server.client();
         ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(runnable -> {
           Thread thread = new Thread(runnable, "switchboard-job-heartbeat");
           thread.setDaemon(true);

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -23,8 +24,7 @@ final class PublishCommand implements Callable<Integer> {
   @Parameters(index = "1", paramLabel = "DATA", description = "Message text; - reads it from standard input.")
   String data;
 
-  @Option(names = "--url", paramLabel = "URL", description = "Server URL (default $SWITCHBOARD_URL or " + ServerClient.DEFAULT_URL + ").")
-  String url;
+  @Mixin ServerOption server;
 
   @Option(names = "--event", paramLabel = "NAME", description = "Event type of the message.")
   String event;
@@ -35,7 +35,7 @@ final class PublishCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     try {
-      ServerClient client = new ServerClient(url);
+      ServerClient client = server.client();
       String body = data.equals("-") ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8) : data;
       HttpRequest.Builder request = HttpRequest.newBuilder()
           .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))

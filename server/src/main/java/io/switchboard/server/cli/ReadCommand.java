@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.StringJoiner;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -39,8 +40,7 @@ final class ReadCommand implements Callable<Integer> {
   @Option(names = "--limit", paramLabel = "N", description = "At most N messages (1-1000, default 100).")
   Integer limit;
 
-  @Option(names = "--url", paramLabel = "URL", description = "Server URL (default $SWITCHBOARD_URL or " + ServerClient.DEFAULT_URL + ").")
-  String url;
+  @Mixin ServerOption server;
 
   @Option(names = "--json", description = "Print the server's JSON answer as it is.")
   boolean json;
@@ -49,7 +49,7 @@ final class ReadCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     try {
-      ServerClient client = new ServerClient(url);
+      ServerClient client = server.client();
       StringJoiner query = new StringJoiner("&", "?", "").setEmptyValue("");
       if (after != null) {
         query.add("after=" + ServerClient.segment(after));

@@ -21,6 +21,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -60,8 +61,7 @@ final class SubscribeCommand implements Callable<Integer> {
   @Option(names = "--interval", paramLabel = "SECONDS", description = "Seconds between short polls (default 1).")
   int intervalSeconds = 1;
 
-  @Option(names = "--url", paramLabel = "URL", description = "Server URL (default $SWITCHBOARD_URL or " + ServerClient.DEFAULT_URL + ").")
-  String url;
+  @Mixin ServerOption server;
 
   /** Picocli cannot map "long-poll" to an enum constant by itself. */
   static final class ViaConverter implements picocli.CommandLine.ITypeConverter<Via> {
@@ -80,7 +80,7 @@ final class SubscribeCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     try {
-      ServerClient client = new ServerClient(url);
+      ServerClient client = server.client();
       switch (via) {
         case sse -> streamEvents(client);
         case ws -> webSocket(client);
