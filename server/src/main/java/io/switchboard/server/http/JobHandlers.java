@@ -135,20 +135,21 @@ final class JobHandlers {
 
   /**
    * The wait of {@code Prefer: wait=N} (RFC 7240), which may stand among other preferences; empty
-   * without one.
+   * without one. As the RFC allows, the name is case-insensitive, there may be spaces around the
+   * {@code =}, and the value may be quoted.
    */
   static Optional<Duration> preferredWait(RoutingContext ctx) {
     Optional<Duration> wait = Optional.empty();
     for (String header : ctx.request().headers().getAll(PREFER)) {
       for (String preference : header.split(",")) {
-        String token = preference.split(";", 2)[0].trim();
-        if (!token.regionMatches(true, 0, "wait=", 0, 5)) {
+        String[] nameAndValue = preference.split(";", 2)[0].split("=", 2);
+        if (!nameAndValue[0].trim().equalsIgnoreCase("wait")) {
           continue;
         }
         if (wait.isPresent()) {
           throw new InvalidInputException("Prefer gives wait more than once; give it once");
         }
-        String seconds = token.substring(5).trim();
+        String seconds = nameAndValue.length < 2 ? "" : unquoted(nameAndValue[1].trim());
         long max = Broker.MAX_WAIT.toSeconds();
         if (!seconds.matches("[0-9]{1,9}") || Long.parseLong(seconds) < 1 || Long.parseLong(seconds) > max) {
           throw new InvalidInputException("Prefer: wait=" + InvalidInputException.quote(seconds) + " must be a whole number of seconds from 1 to " + max);
@@ -157,6 +158,10 @@ final class JobHandlers {
       }
     }
     return wait;
+  }
+
+  private static String unquoted(String word) {
+    return word.length() >= 2 && word.startsWith("\"") && word.endsWith("\"") ? word.substring(1, word.length() - 1) : word;
   }
 
   private static void withJob(RoutingContext ctx, CompletionStage<Optional<Job>> found, Consumer<Job> onFound) {
