@@ -120,14 +120,18 @@ final class JobStreams {
     }
 
     private void send(Job job) {
-      if (ended || job.revision() <= lastSent) {
+      if (ended) {
         return;
       }
-      lastSent = job.revision();
-      // Heartbeats and callback outcomes change the revision but not the status: no event.
-      if (job.status() != lastSentStatus) {
-        lastSentStatus = job.status();
-        response.write(SseFormats.event(String.valueOf(job.revision()), job.status().wireName(), JobJson.statusText(job)));
+      // Heartbeats and callback outcomes change the revision but not the status: no event. Nor is
+      // there one for what the client has seen (its Last-Event-ID), but the stream ends with the
+      // job all the same, even when the client claimed to have seen more than there was.
+      if (job.revision() > lastSent) {
+        lastSent = job.revision();
+        if (job.status() != lastSentStatus) {
+          lastSentStatus = job.status();
+          response.write(SseFormats.event(String.valueOf(job.revision()), job.status().wireName(), JobJson.statusText(job)));
+        }
       }
       if (job.status().isEnded()) {
         endWith(Buffer.buffer());

@@ -233,6 +233,21 @@ class JobStatusWaitTest {
   }
 
   @Test
+  void streamResumedWithAnIdBeyondTheJobsRevisionsStillEndsWhenTheJobEnds() {
+    String queue = uniqueChannel("stream-bogus-id");
+    String id = jobs.submittedId(queue, "x");
+    try (EventStreamClient resumed = follow(id, "Last-Event-ID", "999999").expectStream()) {
+      jobs.completed(jobs.claimed(queue), "done");
+
+      assertThat(resumed.awaitEnd(PROMPTLY)).as("a stream must not outlive its job").isEqualTo(Ending.ENDED);
+      assertThat(resumed.events()).as("nothing at or before the id it was given").isEmpty();
+    }
+    try (EventStreamClient again = follow(id, "Last-Event-ID", "999999")) {
+      assertThat(again.status()).isEqualTo(204);
+    }
+  }
+
+  @Test
   void eventStreamOfAJobThatDoesNotChangeGetsHeartbeats() {
     String id = quickHeartbeatJobs.submittedId(uniqueChannel("stream-heartbeat"), "x");
     try (EventStreamClient stream = EventStreamClient.open(quickHeartbeats.api().port(), JobClient.jobPath(id)).expectStream()) {
