@@ -16,6 +16,8 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Jobs over HTTP: submitting ({@code POST /v1/queues/{queue}/jobs}, synchronous with
@@ -27,6 +29,8 @@ final class JobHandlers {
   static final String LEASE_HEADER = "Switchboard-Lease";
   static final String PREFER = "Prefer";
   static final String PREFERENCE_APPLIED = "Preference-Applied";
+
+  private static final Logger log = LoggerFactory.getLogger(JobHandlers.class);
 
   private final Jobs jobs;
   private final JobsConfig config;
@@ -94,7 +98,17 @@ final class JobHandlers {
       if (claimed.isEmpty()) {
         ctx.response().setStatusCode(204).end();
       } else if (ctx.response().closed()) {
-        claim.cancel();
+        // Claimed in the moment the worker hung up: cancelling is too late to undo the claim, so
+        // the job goes back now rather than when its lease runs out. (The core has no way to give
+        // it back uncounted; as after a lost lease, the attempt counts.)
+        Job lost = claimed.get();
+        jobs.abandon(lost.id(), lost.lease().orElseThrow().token(), "the worker hung up before the claim reached it")
+            .whenComplete((given, failed) -> {
+              if (failed != null) {
+                log.warn("could not give back job {}, claimed for a worker that hung up; it returns when its lease runs out: {}",
+                    lost.id(), failed.getMessage());
+              }
+            });
       } else {
         Answers.json(ctx, 200, Buffer.buffer(JobJson.claim(claimed.get())));
       }
