@@ -29,6 +29,9 @@ class LeaseExpiryTest {
 
   @RegisterExtension static final ServerFixture server = ServerFixture.withDefaults();
 
+  @RegisterExtension static final ServerFixture oneSecondLeases = ServerFixture.with(settings -> settings
+      .withJobs(settings.jobs().withLease(Duration.ofSeconds(1))));
+
   private final Api api = server.api();
   private final JobClient jobs = new JobClient(api);
 
@@ -170,6 +173,21 @@ class LeaseExpiryTest {
 
     assertThat(claim.path("id").asText()).isEqualTo(id);
     assertThat(claim.path("attempt").asInt()).isEqualTo(2);
+  }
+
+  @Test
+  void configuredDefaultLeaseHoldsClaimsThatAskForNone() {
+    JobClient shortLeases = new JobClient(oneSecondLeases.api());
+    String queue = uniqueChannel("default-lease");
+    String id = shortLeases.submittedId(queue, "work");
+    long before = System.currentTimeMillis();
+
+    Claim claim = shortLeases.claimed(queue);
+
+    assertThat(claim.leaseExpires()).isBetween(before + 1_000, System.currentTimeMillis() + 1_000);
+    await("the job is queued again").atMost(EXPIRY).pollInterval(Duration.ofMillis(20))
+        .until(() -> shortLeases.statusOf(id).equals("queued"));
+    assertThat(shortLeases.claimed(queue).attempt()).isEqualTo(2);
   }
 
   @Test
