@@ -16,6 +16,8 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Jobs over HTTP: submitting ({@code POST /v1/queues/{queue}/jobs}, synchronous with
@@ -27,6 +29,8 @@ final class JobHandlers {
   static final String LEASE_HEADER = "Switchboard-Lease";
   static final String PREFER = "Prefer";
   static final String PREFERENCE_APPLIED = "Preference-Applied";
+
+  private static final Logger log = LoggerFactory.getLogger(JobHandlers.class);
 
   private final Jobs jobs;
   private final JobsConfig config;
@@ -94,7 +98,17 @@ final class JobHandlers {
       if (claimed.isEmpty()) {
         ctx.response().setStatusCode(204).end();
       } else if (ctx.response().closed()) {
-        claim.cancel();
+        // Claimed in the moment the worker hung up: cancelling is too late to undo the claim, so
+        // the job goes back now rather than when its lease runs out. (The core has no way to give
+        // it back uncounted; as after a lost lease, the attempt counts.)
+        Job lost = claimed.get();
+        jobs.abandon(lost.id(), lost.lease().orElseThrow().token(), "the worker hung up before the claim reached it")
+            .whenComplete((given, failed) -> {
+              if (failed != null) {
+                log.warn("could not give back job {}, claimed for a worker that hung up; it returns when its lease runs out: {}",
+                    lost.id(), failed.getMessage());
+              }
+            });
       } else {
         Answers.json(ctx, 200, Buffer.buffer(JobJson.claim(claimed.get())));
       }
@@ -135,20 +149,21 @@ final class JobHandlers {
 
   /**
    * The wait of {@code Prefer: wait=N} (RFC 7240), which may stand among other preferences; empty
-   * without one.
+   * without one. As the RFC allows, the name is case-insensitive, there may be spaces around the
+   * {@code =}, and the value may be quoted.
    */
   static Optional<Duration> preferredWait(RoutingContext ctx) {
     Optional<Duration> wait = Optional.empty();
     for (String header : ctx.request().headers().getAll(PREFER)) {
       for (String preference : header.split(",")) {
-        String token = preference.split(";", 2)[0].trim();
-        if (!token.regionMatches(true, 0, "wait=", 0, 5)) {
+        String[] nameAndValue = preference.split(";", 2)[0].split("=", 2);
+        if (!nameAndValue[0].trim().equalsIgnoreCase("wait")) {
           continue;
         }
         if (wait.isPresent()) {
           throw new InvalidInputException("Prefer gives wait more than once; give it once");
         }
-        String seconds = token.substring(5).trim();
+        String seconds = nameAndValue.length < 2 ? "" : unquoted(nameAndValue[1].trim());
         long max = Broker.MAX_WAIT.toSeconds();
         if (!seconds.matches("[0-9]{1,9}") || Long.parseLong(seconds) < 1 || Long.parseLong(seconds) > max) {
           throw new InvalidInputException("Prefer: wait=" + InvalidInputException.quote(seconds) + " must be a whole number of seconds from 1 to " + max);
@@ -157,6 +172,10 @@ final class JobHandlers {
       }
     }
     return wait;
+  }
+
+  private static String unquoted(String word) {
+    return word.length() >= 2 && word.startsWith("\"") && word.endsWith("\"") ? word.substring(1, word.length() - 1) : word;
   }
 
   private static void withJob(RoutingContext ctx, CompletionStage<Optional<Job>> found, Consumer<Job> onFound) {

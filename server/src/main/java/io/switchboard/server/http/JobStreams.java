@@ -1,5 +1,6 @@
 package io.switchboard.server.http;
 
+import io.switchboard.core.jobs.Callback;
 import io.switchboard.core.jobs.Job;
 import io.switchboard.core.jobs.JobStatus;
 import io.switchboard.core.jobs.Jobs;
@@ -44,7 +45,7 @@ final class JobStreams {
       if (found.isEmpty()) {
         watch.cancel();
         JobHandlers.notFound(ctx, id);
-      } else if (found.get().status().isEnded() && lastSeen >= found.get().revision()) {
+      } else if (found.get().status().isEnded() && lastSeen >= endRevision(found.get())) {
         watch.cancel();
         ctx.response().setStatusCode(204).end();
       } else {
@@ -61,6 +62,16 @@ final class JobStreams {
   void endAll() {
     open.forEach(stream -> stream.endWith(SseFormats.serverEvent(SseFormats.SHUTDOWN,
         "{\"detail\":\"the server is shutting down; reconnect to go on following the job\"}")));
+  }
+
+  /**
+   * The revision at which an ended job ended, which is at most the id of the last event of its
+   * stream. An ended job changes only to record its callback calls, one revision per call, so its
+   * revision alone would send a client that saw the end a repeat of it after each call, instead of
+   * {@code 204}.
+   */
+  private static long endRevision(Job ended) {
+    return ended.revision() - ended.callback().map(Callback::attempts).orElse(0);
   }
 
   private static long lastEventId(RoutingContext ctx) {
@@ -109,14 +120,18 @@ final class JobStreams {
     }
 
     private void send(Job job) {
-      if (ended || job.revision() <= lastSent) {
+      if (ended) {
         return;
       }
-      lastSent = job.revision();
-      // Heartbeats and callback outcomes change the revision but not the status: no event.
-      if (job.status() != lastSentStatus) {
-        lastSentStatus = job.status();
-        response.write(SseFormats.event(String.valueOf(job.revision()), job.status().wireName(), JobJson.statusText(job)));
+      // Heartbeats and callback outcomes change the revision but not the status: no event. Nor is
+      // there one for what the client has seen (its Last-Event-ID), but the stream ends with the
+      // job all the same, even when the client claimed to have seen more than there was.
+      if (job.revision() > lastSent) {
+        lastSent = job.revision();
+        if (job.status() != lastSentStatus) {
+          lastSentStatus = job.status();
+          response.write(SseFormats.event(String.valueOf(job.revision()), job.status().wireName(), JobJson.statusText(job)));
+        }
       }
       if (job.status().isEnded()) {
         endWith(Buffer.buffer());
