@@ -60,7 +60,7 @@ public final class SwitchboardServer {
     this.broker = new Broker(engine, scheduler, settings.maxMessageSize());
     this.sessions = new Sessions(engine.sessions(), Clock.systemUTC(), scheduler, settings.sessionIdleTimeout());
     this.jobs = new Jobs(engine.jobs(), broker, Clock.systemUTC(), scheduler, settings.jobs().jobSettings(settings.maxMessageSize()),
-        JobJson::statusText);
+        JobJson::channelText);
     this.callbacks = new CallbackSender(vertx, jobs, settings.jobs());
     this.transport = new HttpTransport(broker, sessions, jobs, settings, stopping::get);
   }

@@ -88,7 +88,13 @@ public final class CallbackSender {
   }
 
   private void send(Job job) {
-    if (!job.awaitsCallback() || !running.get() || config.webhookSecret().isEmpty()) {
+    if (!job.awaitsCallback() || !running.get()) {
+      return;
+    }
+    if (config.webhookSecret().isEmpty()) {
+      // Accepted while a secret was configured; without one it cannot be signed, so it is given up, visibly.
+      log.warn("job {} awaits a callback but the server has no webhook secret now; the callback is given up", job.id());
+      record(job, callback -> callback.attemptFailed("the server has no webhook secret to sign the callback with", /* giveUp= */ true));
       return;
     }
     byte[] body = JobJson.status(job);

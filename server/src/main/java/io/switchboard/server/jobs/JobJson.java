@@ -29,22 +29,25 @@ public final class JobJson {
 
   /** The status view: id, queue, status, attempts, times, result or error, callback, channel. */
   public static byte[] status(Job job) {
-    return write(json -> writeStatus(json, job));
+    return write(json -> writeStatus(json, job, /* withCallbackUrl= */ true));
   }
 
-  /** {@link #status} as text, e.g. for the message published on the job's channel. */
+  /** {@link #status} as text, e.g. for an event stream. */
   public static String statusText(Job job) {
     return new String(status(job), StandardCharsets.UTF_8);
   }
 
-  /** What a worker gets when it claims a job: the data and the lease it must present. */
-  public static byte[] claim(Job job) {
-    return write(json -> writeClaim(json, job, /* asFrame= */ false));
+  /**
+   * The status view as published on the job's channel, which any subscriber may read: without
+   * the callback URL, whose query may hold the submitter's secrets.
+   */
+  public static String channelText(Job job) {
+    return new String(write(json -> writeStatus(json, job, /* withCallbackUrl= */ false)), StandardCharsets.UTF_8);
   }
 
-  /** A claim as a WebSocket frame: {@code {"type":"job",...}}. */
-  public static String claimFrame(Job job) {
-    return new String(write(json -> writeClaim(json, job, /* asFrame= */ true)), StandardCharsets.UTF_8);
+  /** What a worker gets when it claims a job: the data and the lease it must present. */
+  public static byte[] claim(Job job) {
+    return write(json -> writeClaim(json, job));
   }
 
   /** {@code GET /v1/queues/{queue}}: how many jobs are in each status. */
@@ -60,7 +63,7 @@ public final class JobJson {
     });
   }
 
-  private static void writeStatus(JsonGenerator json, Job job) throws IOException {
+  private static void writeStatus(JsonGenerator json, Job job, boolean withCallbackUrl) throws IOException {
     json.writeStartObject();
     json.writeStringField("id", job.id());
     json.writeStringField("queue", job.queue());
@@ -87,7 +90,9 @@ public final class JobJson {
     if (job.callback().isPresent()) {
       Callback callback = job.callback().get();
       json.writeObjectFieldStart("callback");
-      json.writeStringField("url", callback.url());
+      if (withCallbackUrl) {
+        json.writeStringField("url", callback.url());
+      }
       json.writeStringField("status", callback.state().name().toLowerCase(Locale.ROOT));
       json.writeNumberField("attempts", callback.attempts());
       if (callback.lastError().isPresent()) {
@@ -99,11 +104,8 @@ public final class JobJson {
     json.writeEndObject();
   }
 
-  private static void writeClaim(JsonGenerator json, Job job, boolean asFrame) throws IOException {
+  private static void writeClaim(JsonGenerator json, Job job) throws IOException {
     json.writeStartObject();
-    if (asFrame) {
-      json.writeStringField("type", "job");
-    }
     json.writeStringField("id", job.id());
     json.writeStringField("queue", job.queue());
     json.writeStringField("data", job.data());

@@ -220,4 +220,26 @@ class JobRestartTest {
       receiver.assertNoMoreCallsThan(2, Duration.ofMillis(300));
     }
   }
+
+  @Test
+  void callbackPendingAtARestartWithoutAWebhookSecretIsGivenUpVisiblyNotLeftPending() {
+    UnaryOperator<Settings> callbacks = settings -> settings.withJobs(settings.jobs().withWebhookSecret(SECRET)
+        .withCallbacks(Duration.ofSeconds(2), 5, Duration.ofMinutes(5)));
+    try (CallbackReceiver receiver = CallbackReceiver.answering(500)) {
+      start(callbacks);
+      String queue = "restart.nosecret";
+      String id = jobs.submitted(queue, "callback=" + Api.encode(receiver.url()), "x").path("id").asText();
+      jobs.completed(jobs.claimed(queue), "done");
+      receiver.awaitCalls(1, PROMPTLY);
+      await("the failed call is recorded").atMost(PROMPTLY)
+          .until(() -> jobs.job(id).path("callback").path("attempts").asInt() == 1);
+
+      restart();
+
+      await("the callback is given up").atMost(PROMPTLY)
+          .until(() -> jobs.job(id).path("callback").path("status").asText().equals("failed"));
+      assertThat(jobs.job(id).path("callback").path("lastError").asText()).contains("no webhook secret");
+      receiver.assertNoMoreCallsThan(1, Duration.ofMillis(300));
+    }
+  }
 }

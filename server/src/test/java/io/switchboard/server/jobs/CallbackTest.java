@@ -74,6 +74,17 @@ class CallbackTest {
   }
 
   @Test
+  void jobChannelShowsTheCallbackStateButNotItsUrlWhoseQueryMayHoldSecrets() {
+    String queue = uniqueChannel("private-url");
+    String url = "https://example.com/hooks?token=submitters-own-secret";
+    JsonNode job = submitWithCallback(queue, "", url);
+
+    String published = server.api().read(job.path("channel").asText(), "from=earliest").expectJson(200).path("messages").toString();
+    assertThat(published).contains("pending").doesNotContain("submitters-own-secret");
+    assertThat(jobs.job(job.path("id").asText()).path("callback").path("url").asText()).as("the handle's holder sees it").isEqualTo(url);
+  }
+
+  @Test
   void endedJobIsPostedToTheCallbackUrlSignedWithTheWebhookSecret() {
     try (CallbackReceiver receiver = CallbackReceiver.answering(204)) {
       String queue = uniqueChannel("signed");

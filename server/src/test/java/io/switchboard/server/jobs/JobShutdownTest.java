@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -72,8 +71,6 @@ class JobShutdownTest {
   }
 
   @Test
-  @Disabled("core bug: Jobs.stop() finishes waiting claims but not the waits of awaitStatusChange/awaitEnd (JobWait),"
-      + " so a held GET /v1/jobs/{id}?wait= and a held Prefer: wait submission are cut at the shutdown timeout")
   void stopAnswersAHeldStatusPollAndAHeldSubmissionWithTheJobAsItIs() {
     withServer((server, jobs) -> {
       String queue = uniqueChannel("busy");
