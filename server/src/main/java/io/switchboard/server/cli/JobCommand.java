@@ -197,10 +197,10 @@ final class JobCommand {
       out.flush();
     }
 
-    private static void heartbeat(ServerClient client, String id, String lease) {
+    private void heartbeat(ServerClient client, String id, String lease) {
       try {
         client.send(HttpRequest.newBuilder().POST(HttpRequest.BodyPublishers.noBody()).header(LEASE_HEADER, lease),
-            "/v1/jobs/" + ServerClient.segment(id) + "/heartbeat", Duration.ofSeconds(10));
+            "/v1/jobs/" + ServerClient.segment(id) + "/heartbeat?lease=" + leaseSeconds, Duration.ofSeconds(10));
       } catch (ServerClient.CallFailed lost) {
         // The completion reports what became of the job; a lost lease shows there as a conflict.
       }

@@ -79,6 +79,16 @@ class JobCommandTest {
   }
 
   @Test
+  void workerExtendsItsOwnLeaseWhileTheCommandRunsLongerThanIt() throws IOException {
+    String queue = freshQueue();
+    String id = submit(queue, "slow").path("id").asText();
+
+    CommandRun work = CommandRun.of("job", "work", queue, url, "--max-jobs=1", "--lease=1", "--", "sh", "-c", "sleep 2.5; echo done");
+    assertThat(work.exitCode()).as("stderr: %s", work.err()).isZero();
+    assertThat(work.outLines()).singleElement().asString().startsWith(id + " succeeded (attempt 1");
+  }
+
+  @Test
   void submitWithWaitPrintsTheEndedJob() throws Exception {
     String queue = freshQueue();
     CompletableFuture<CommandRun> worker = CompletableFuture.supplyAsync(
