@@ -1,53 +1,92 @@
 #!/usr/bin/env bash
-# Publish throughput and latency of the engines, side by side: memory, embedded syncing each commit
-# (the default) and embedded with --sync-interval 100ms, each with 1 and 64 publishers. Every run
-# gets a fresh server (fresh data directory, free port on 127.0.0.1, the same JVM flags); rounds
-# interleave the configurations so that a slow minute of the machine hits all of them alike. Prints
-# a markdown table of the medians across rounds; bench/README.md says more.
+# Throughput and latency of the engines, side by side, for one bench. --bench publish (the default):
+# memory, embedded syncing each commit (the default) and embedded with --sync-interval 100ms, each
+# with 1 and 64 publishers. --bench jobs: memory and embedded, each with 1 submitter and 1 worker
+# and with 8 and 8. Every run gets a fresh server (fresh data directory, free port on 127.0.0.1,
+# the same JVM flags); rounds interleave the configurations so that a slow minute of the machine
+# hits all of them alike. Prints a markdown table of the medians across rounds; bench/README.md.
 #
 # Before each run it waits (up to --settle seconds) for the machine to be nearly idle, since server
 # and generator share it with whatever else runs there.
 #
-#   bench/engines.sh [--rounds 3] [--warmup 5] [--duration 10] [--publishers "1 64"] [--settle 60]
-#                    [--out DIR]
+#   bench/engines.sh [--bench publish|jobs] [--rounds 3] [--warmup 5] [--duration 10]
+#                    [--clients "1 64" | "1x1 8x8"] [--settle 60] [--out DIR]
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"
 server_jar="$root/server/target/switchboard.jar"
 bench_jar="$here/target/switchboard-bench.jar"
 
+bench=publish
 rounds=3
 warmup=5
 duration=10
-publisher_counts="1 64"
+# publish: publisher counts; jobs: SUBMITTERSxWORKERS; the bench's default when empty
+client_counts=""
 settle=60
-out="$here/target/engines/$(date +%Y%m%d-%H%M%S)"
+out=""
 # The same flags for every server; the generator has its own, fixed too.
 server_java_opts=(-Xms1g -Xmx1g -XX:+ExitOnOutOfMemoryError)
 bench_java_opts=(-Xms256m -Xmx256m)
-# name and serve flags of each engine configuration, in table order
-configs=(
-  "memory|--engine memory"
-  "embedded|--engine embedded"
-  "embedded, sync 100ms|--engine embedded --sync-interval 100ms"
-)
 
 usage() {
-  sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 
 while [ $# -gt 0 ]; do
   case "$1" in
+    --bench) bench="$2"; shift 2 ;;
     --rounds) rounds="$2"; shift 2 ;;
     --warmup) warmup="$2"; shift 2 ;;
     --duration) duration="$2"; shift 2 ;;
-    --publishers) publisher_counts="$2"; shift 2 ;;
+    --clients | --publishers) client_counts="$2"; shift 2 ;;
     --settle) settle="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
     *) usage ;;
   esac
 done
+
+# name and serve flags of each engine configuration, in table order
+case "$bench" in
+  publish)
+    configs=(
+      "memory|--engine memory"
+      "embedded|--engine embedded"
+      "embedded, sync 100ms|--engine embedded --sync-interval 100ms"
+    )
+    client_counts="${client_counts:-1 64}"
+    ;;
+  jobs)
+    configs=(
+      "memory|--engine memory"
+      "embedded|--engine embedded"
+    )
+    client_counts="${client_counts:-1x1 8x8}"
+    ;;
+  *) usage ;;
+esac
+out="${out:-$here/target/engines/$bench-$(date +%Y%m%d-%H%M%S)}"
+
+# The generator's own flags and the tag of one run's files, for $clients of the bench.
+bench_args() {
+  case "$bench" in
+    publish) echo "publish --publishers $1" ;;
+    jobs) echo "jobs --submitters ${1%x*} --workers ${1#*x}" ;;
+  esac
+}
+clients_tag() {
+  case "$bench" in
+    publish) echo "p$1" ;;
+    jobs) echo "s${1%x*}w${1#*x}" ;;
+  esac
+}
+clients_label() {
+  case "$bench" in
+    publish) echo "$1 publisher(s)" ;;
+    jobs) echo "${1%x*} submitter(s), ${1#*x} worker(s)" ;;
+  esac
+}
 
 needs_build() {
   if [ ! -f "$server_jar" ] || [ ! -f "$bench_jar" ]; then
@@ -128,8 +167,8 @@ wait_for_idle_machine() {
   done
 }
 
-runs=$(( rounds * ${#configs[@]} * $(wc -w <<<"$publisher_counts") ))
-echo "engines.sh: $runs runs of ${warmup}s + ${duration}s into $out"
+runs=$(( rounds * ${#configs[@]} * $(wc -w <<<"$client_counts") ))
+echo "engines.sh: $runs $bench runs of ${warmup}s + ${duration}s into $out"
 echo "engines.sh: load average before the start: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores shared by server and generator"
 run=0
 for round in $(seq "$rounds"); do
@@ -137,18 +176,18 @@ for round in $(seq "$rounds"); do
     name="${config%%|*}"
     read -r -a flags <<<"${config#*|}"
     slug="$(tr -c 'a-z0-9\n' '-' <<<"$name")"
-    for publishers in $publisher_counts; do
+    for clients in $client_counts; do
       run=$((run + 1))
-      tag="$slug-p$publishers-r$round"
+      tag="$slug-$(clients_tag "$clients")-r$round"
+      read -r -a args <<<"$(bench_args "$clients")"
       wait_for_idle_machine
       start_server "$out/logs/$tag.server.log" "${flags[@]}"
-      echo "engines.sh: [$run/$runs] round $round, $name, $publishers publisher(s), port $port"
+      echo "engines.sh: [$run/$runs] round $round, $name, $(clients_label "$clients"), port $port"
       machine0="$(machine_cpu)" server0="$(process_cpu "$server_pid")" children0="$(children_cpu)"
       started="$(date +%s.%N)"
       status=0
-      java "${bench_java_opts[@]}" -jar "$bench_jar" --url "http://127.0.0.1:$port" \
-        --publishers "$publishers" --warmup "$warmup" --duration "$duration" \
-        --json "$out/json/$tag.json" | tail -n +2 || status=$?
+      java "${bench_java_opts[@]}" -jar "$bench_jar" "${args[@]}" --url "http://127.0.0.1:$port" \
+        --warmup "$warmup" --duration "$duration" --json "$out/json/$tag.json" | tail -n +2 || status=$?
       seconds="$(awk -v from="$started" -v to="$(date +%s.%N)" 'BEGIN {print to - from}')"
       machine1="$(machine_cpu)" server1="$(process_cpu "$server_pid")" children1="$(children_cpu)"
       stop_server

@@ -33,11 +33,11 @@ class PublishBenchTest {
     Path json = dir.resolve("report.json");
     StringWriter out = new StringWriter();
 
-    int status = PublishBench.commandLine().setOut(new PrintWriter(out)).execute(
+    int status = BenchCommand.commandLine().setOut(new PrintWriter(out)).execute("publish",
         "--url", "http://127.0.0.1:" + server.port(), "--publishers", "2", "--channels", "2",
         "--warmup", "0", "--duration", "1", "--json", json.toString());
 
-    assertThat(status).isEqualTo(PublishBench.OK);
+    assertThat(status).isEqualTo(BenchCommand.OK);
     assertThat(out.toString()).contains("requests/s", "p99.9 ms");
     JsonObject report = new JsonObject(Files.readString(json));
     assertThat(report.getLong("created")).isPositive();
@@ -50,10 +50,20 @@ class PublishBenchTest {
   void aTargetOffThisMachineIsRefusedBeforeAnyRequest() {
     StringWriter err = new StringWriter();
 
-    int status = PublishBench.commandLine().setErr(new PrintWriter(err, true)).execute(
-        "--url", "http://192.0.2.1:8080", "--duration", "1");
+    int status = BenchCommand.commandLine().setErr(new PrintWriter(err, true)).execute(
+        "publish", "--url", "http://192.0.2.1:8080", "--duration", "1");
 
-    assertThat(status).isEqualTo(PublishBench.USAGE);
+    assertThat(status).isEqualTo(BenchCommand.USAGE);
     assertThat(err.toString()).contains("192.0.2.1 is not a loopback address");
+  }
+
+  @Test
+  void optionsWithoutABenchNameAreRefusedWithAHintToNameOne() {
+    StringWriter err = new StringWriter();
+
+    int status = BenchCommand.commandLine().setErr(new PrintWriter(err, true)).execute("--publishers", "64");
+
+    assertThat(status).isEqualTo(BenchCommand.USAGE);
+    assertThat(err.toString()).contains("--publishers", "switchboard-bench publish|jobs");
   }
 }

@@ -1,0 +1,23 @@
+package io.switchboard.bench;
+
+/**
+ * What one run of {@link PublishBench} does, checked when it is made.
+ *
+ * @param bench the target, message size, timing and threads
+ * @param publishers concurrent publishers, each with one connection and one request in flight
+ * @param channels channels the publishers are spread over (publisher i publishes to channel i mod K)
+ */
+record PublishPlan(BenchPlan bench, int publishers, int channels) {
+  static final int MAX_PUBLISHERS = 4_096;
+
+  /** @throws IllegalArgumentException naming the value that breaks a rule, and the rule */
+  PublishPlan {
+    BenchPlan.requireWithin("--publishers", publishers, 1, MAX_PUBLISHERS);
+    BenchPlan.requireWithin("--channels", channels, 1, publishers);
+  }
+
+  /** The path publisher {@code index} posts to: channels {@code bench.0} … {@code bench.K-1}. */
+  String publishPath(int index) {
+    return "/v1/channels/bench." + (index % channels) + "/messages";
+  }
+}
