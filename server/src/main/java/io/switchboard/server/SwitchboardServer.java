@@ -79,7 +79,7 @@ public final class SwitchboardServer {
           settings.dataDir(),
           Clock.systemUTC(),
           new VertxScheduler(vertx),
-          settings.retention(),
+          Jobs.withJobChannelRetention(settings.retention()),
           settings.idempotencyWindow(),
           settings.idempotencyMaxKeys(),
           settings.syncInterval());

@@ -4,6 +4,9 @@ import io.switchboard.core.InvalidInputException;
 import io.switchboard.core.MessageTooLargeException;
 import io.switchboard.core.broker.Broker;
 import io.switchboard.core.channel.ChannelName;
+import io.switchboard.core.channel.ChannelPattern;
+import io.switchboard.core.retention.RetentionPolicy;
+import io.switchboard.core.retention.RetentionRules;
 import io.switchboard.core.engine.JobStore;
 import io.switchboard.core.message.Publication;
 import io.switchboard.core.time.Scheduler;
@@ -63,6 +66,12 @@ public final class Jobs {
   public static final int MAX_CALLBACK_URL_LENGTH = 2048;
   /** Job channels live under this prefix, which only the server may publish to. */
   public static final String CHANNEL_PREFIX = "switchboard.jobs.";
+  /**
+   * How long job channels keep their messages unless a configured rule says otherwise: they are
+   * for following jobs live, the job itself stays inspectable for the job retention, and a busy
+   * server would otherwise hold a channel per job for the whole default retention.
+   */
+  public static final Duration CHANNEL_RETENTION = Duration.ofMinutes(10);
 
   private static final System.Logger LOG = System.getLogger(Jobs.class.getName());
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{22}");
@@ -118,6 +127,16 @@ public final class Jobs {
       throw new InvalidInputException("invalid queue name " + InvalidInputException.quote(queue) + ": " + problem);
     });
     return queue;
+  }
+
+  /**
+   * {@code rules} with job channels kept for at most {@link #CHANNEL_RETENTION}, where no rule of
+   * {@code rules} decides for them.
+   */
+  public static RetentionRules withJobChannelRetention(RetentionRules rules) {
+    RetentionPolicy policy = rules.defaultPolicy();
+    Duration maxAge = policy.maxAge().compareTo(CHANNEL_RETENTION) < 0 ? policy.maxAge() : CHANNEL_RETENTION;
+    return rules.followedBy(new RetentionRules.Rule(ChannelPattern.of(CHANNEL_PREFIX + ">"), policy.withMaxAge(maxAge)));
   }
 
   /** The channel on which {@code job}'s changes are published: {@code switchboard.jobs.QUEUE.ID}. */

@@ -26,6 +26,13 @@ public record RetentionRules(RetentionPolicy defaultPolicy, List<Rule> rules) {
     return new RetentionRules(policy, List.of());
   }
 
+  /** These rules, then {@code fallback}: it decides only for channels none of them matches. */
+  public RetentionRules followedBy(Rule fallback) {
+    List<Rule> all = new java.util.ArrayList<>(rules);
+    all.add(fallback);
+    return new RetentionRules(defaultPolicy, all);
+  }
+
   public RetentionPolicy policyFor(ChannelName channel) {
     for (Rule rule : rules) {
       if (rule.pattern().matches(channel)) {
