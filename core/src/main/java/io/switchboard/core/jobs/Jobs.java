@@ -291,6 +291,14 @@ public final class Jobs {
     return changeHeld(id, token, (job, now) -> afterLostAttempt(job, reason, now));
   }
 
+  /**
+   * Gives back a job whose claim reached no worker (it hung up in that moment): back in the queue
+   * in its place, as if never claimed, the attempt not counted.
+   */
+  public CompletionStage<Optional<Job>> release(String id, String token) {
+    return changeHeld(id, token, (job, now) -> job.released(now));
+  }
+
   /** Records how calling the job's callback went; empty when the job is gone. */
   public CompletionStage<Optional<Job>> recordCallback(String id, Function<Callback, Callback> outcome) {
     return change(id, job -> job.callback().isPresent(), (job, now) -> job.withCallback(outcome.apply(job.callback().get()), now));

@@ -99,10 +99,9 @@ final class JobHandlers {
         ctx.response().setStatusCode(204).end();
       } else if (ctx.response().closed()) {
         // Claimed in the moment the worker hung up: cancelling is too late to undo the claim, so
-        // the job goes back now rather than when its lease runs out. (The core has no way to give
-        // it back uncounted; as after a lost lease, the attempt counts.)
+        // the job goes back now, uncounted, rather than when its lease runs out.
         Job lost = claimed.get();
-        jobs.abandon(lost.id(), lost.lease().orElseThrow().token(), "the worker hung up before the claim reached it")
+        jobs.release(lost.id(), lost.lease().orElseThrow().token())
             .whenComplete((given, failed) -> {
               if (failed != null) {
                 log.warn("could not give back job {}, claimed for a worker that hung up; it returns when its lease runs out: {}",

@@ -189,7 +189,7 @@ final class WsWorker {
       if (claimed.isPresent()) {
         if (closed) {
           Job job = claimed.get();
-          jobs.abandon(job.id(), job.lease().orElseThrow().token(), "the worker's WebSocket closed");
+          jobs.release(job.id(), job.lease().orElseThrow().token());
           return;
         }
         hold(claimed.get());

@@ -394,6 +394,18 @@ class JobsServiceTest {
   }
 
   @Test
+  void aReleasedJobGoesBackAsIfNeverClaimedAndItsTokenNoLongerHoldsIt() {
+    Job claimed = claimNow(submit("images").queue());
+
+    Job released = done(jobs.release(claimed.id(), token(claimed))).orElseThrow();
+
+    assertThat(released.status()).isEqualTo(JobStatus.QUEUED);
+    assertThat(released.attempt()).isZero();
+    assertThat(claimNow("images").attempt()).as("the claim that reached nobody does not count").isEqualTo(1);
+    assertThatThrownBy(() -> done(jobs.release(claimed.id(), token(claimed)))).isInstanceOf(JobConflictException.class);
+  }
+
+  @Test
   void aResultOrErrorLargerThanTheMaximumIsRefusedAndTheJobKeepsRunning() {
     Job claimed = claimNow(submit("images").queue());
     String tooLarge = "x".repeat(MAX_BYTES + 1);
