@@ -146,7 +146,11 @@ public final class SwitchboardServer {
     if (httpServers.stream().anyMatch(server -> server.actualPort() != port)) {
       throw new IllegalStateException("the HTTP servers did not share one port: " + httpServers.stream().map(HttpServer::actualPort).toList());
     }
-    log.info("Switchboard listening on http://{}:{} (engine {}, {} event loops)", settings.host(), port, settings.engine(), instances);
+    log.info("Switchboard listening on http://{}:{} (engine {}, {} event loops, {} transport)", settings.host(), port, settings.engine(),
+        instances, vertx.isNativeTransportEnabled() ? "native" : "NIO");
+    if (!vertx.isNativeTransportEnabled()) {
+      log.info("the native transport is not available here: {}", String.valueOf(vertx.unavailableNativeTransportCause()));
+    }
   }
 
   private void deploy(int listenPort, int instances) {
