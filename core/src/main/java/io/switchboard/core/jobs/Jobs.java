@@ -341,11 +341,22 @@ public final class Jobs {
         .map(job -> store.replace(afterLostAttempt(job, "the lease ran out on attempt " + job.attempt() + " of " + job.maxAttempts(), now)))
         .map(CompletionStage::toCompletableFuture)
         .toArray(CompletableFuture[]::new)));
+    forgetIdleClaimLines();
     if (++sweepsSinceRetention < SWEEPS_PER_RETENTION_SWEEP) {
       return leases;
     }
     sweepsSinceRetention = 0;
     return leases.thenCompose(done -> store.removeEndedBefore(now - settings.retention().toMillis())).thenApply(removed -> null);
+  }
+
+  /** Forgets the lines of queues nobody waits on, so that waiting on made-up queue names leaves nothing behind. */
+  private void forgetIdleClaimLines() {
+    claimQueues.keySet().forEach(queue -> claimQueues.computeIfPresent(queue, (name, line) -> line.isIdle() ? null : line));
+  }
+
+  /** How many queues have a line of waiting claims (or had one until the last sweep): a gauge of waiting workers' queues. */
+  public int queuesWithWaitingClaims() {
+    return claimQueues.size();
   }
 
   private static Job afterLostAttempt(Job job, String reason, long now) {
@@ -573,6 +584,8 @@ public final class Jobs {
     private final String queue;
     private final Deque<ClaimWaiter> waiting = new ArrayDeque<>();
     private final AtomicLong signals = new AtomicLong();
+    /** Claims taken from the line whose store claim has not returned; guarded by this. */
+    private int inFlight;
 
     ClaimQueue(String queue) {
       this.queue = queue;
@@ -597,19 +610,32 @@ public final class Jobs {
       ClaimWaiter next;
       synchronized (this) {
         next = waiting.pollFirst();
-      }
-      if (next == null) {
-        return;
+        if (next == null) {
+          return;
+        }
+        inFlight++;
       }
       store.claim(queue, newLease(next.lease), clock.millis()).whenComplete((claimed, failed) -> {
+        boolean again = false;
         if (failed != null) {
           next.fail(failed);
         } else if (claimed.isPresent()) {
           next.deliver(claimed);
-        } else if (returnToFront(next) && signals.get() != seen) {
+        } else {
+          again = returnToFront(next) && signals.get() != seen;
+        }
+        synchronized (this) {
+          inFlight--;
+        }
+        if (again) {
           signal();
         }
       });
+    }
+
+    /** Whether nobody waits in this line nor has a claim in flight: the line may be forgotten. */
+    synchronized boolean isIdle() {
+      return waiting.isEmpty() && inFlight == 0;
     }
 
     /** Puts a claim that found nothing back first in line; false when its wait is over or it was given up. */
@@ -675,13 +701,20 @@ public final class Jobs {
     }
 
     void waitFor(Duration wait) {
-      ClaimQueue waitingIn = claimQueues.computeIfAbsent(queue, ClaimQueue::new);
-      timer = scheduler.schedule(wait, () -> waitingIn.expire(this));
-      if (!waitingIn.add(this)) {
+      boolean[] joined = new boolean[1];
+      // Joining happens inside the map's compute, as forgetting an idle line does, so a claim never
+      // joins a line that is being forgotten.
+      ClaimQueue waitingIn = claimQueues.compute(queue, (name, existing) -> {
+        ClaimQueue line = existing == null ? new ClaimQueue(name) : existing;
+        joined[0] = line.add(this);
+        return line;
+      });
+      if (!joined[0]) {
         // Given up (or the service stopped) while the first claim was in flight.
         finish(Optional.empty());
         return;
       }
+      timer = scheduler.schedule(wait, () -> waitingIn.expire(this));
       // A job queued between the first claim and joining the line signalled nobody.
       waitingIn.signal();
     }

@@ -585,6 +585,21 @@ class JobsServiceTest {
   }
 
   @Test
+  void linesOfQueuesNobodyWaitsOnAnyMoreAreForgottenByTheSweep() {
+    for (int i = 0; i < 50; i++) {
+      jobs.claim("made-up-" + i, LEASE, Duration.ofSeconds(2));
+    }
+    PendingClaim stillWaiting = jobs.claim("real", LEASE, Duration.ofSeconds(30));
+    assertThat(jobs.queuesWithWaitingClaims()).isEqualTo(51);
+
+    scheduler.advance(Duration.ofSeconds(3));
+
+    assertThat(jobs.queuesWithWaitingClaims()).as("only the line with a claim still waiting").isEqualTo(1);
+    Job submitted = submit("real");
+    assertThat(done(stillWaiting.result())).get().extracting(Job::id).isEqualTo(submitted.id());
+  }
+
+  @Test
   void stopAnswersWaitsOnAJobWithTheJobAsItIs() {
     Job queued = submit("images");
     CompletionStage<Optional<Job>> end = jobs.awaitEnd(queued.id(), WAIT);
