@@ -28,7 +28,7 @@ abstract class DeliveryBench extends Bench<DeliveryPlan> {
   /** How long after the deadline the publishers may take to have their last answers. */
   private static final Duration GRACE = Duration.ofSeconds(30);
   /** How often the drain looks whether everything has arrived. */
-  private static final long DRAIN_POLL_MILLIS = 20;
+  private static final long DRAIN_POLL_MILLIS = 100;
 
   @Option(names = "--via", paramLabel = "TRANSPORT", defaultValue = "sse",
       description = "How subscribers subscribe: sse, ws or long-poll (default ${DEFAULT-VALUE}).")
@@ -58,9 +58,7 @@ abstract class DeliveryBench extends Bench<DeliveryPlan> {
     try (ProgressLine progress = new ProgressLine(benchName(), live, subscribers.subscribers(), phase::get,
         spec.commandLine().getErr())) {
       List<SubscriberGroup> groups = deployGroups(vertx, subscribers, live);
-      List<Integer> channels = awaitAll(groups.stream().map(group -> group.opened()
-              .map(opened -> opened.stream().map(subscriber -> subscriber.channel).toList())).toList(),
-          openLimit(subscribers), "subscribers being opened").stream().flatMap(List::stream).toList();
+      awaitAll(groups.stream().map(SubscriberGroup::opened).toList(), openLimit(subscribers), "subscribers being opened");
 
       phase.set("publishing");
       List<PacedPublisher> publishers = new ArrayList<>();
@@ -80,13 +78,13 @@ abstract class DeliveryBench extends Bench<DeliveryPlan> {
           run.plus(GRACE), "publishers"));
 
       phase.set("draining");
-      long expected = channels.stream().mapToLong(ledger::accepted).sum();
       long drainStart = System.nanoTime();
       long drainEnd = drainStart + plan.drain().toNanos();
-      while (live.delivered.sum() < expected && System.nanoTime() - drainEnd < 0) {
+      boolean drained = missing(groups, ledger) == 0;
+      while (!drained && System.nanoTime() - drainEnd < 0) {
         sleep(DRAIN_POLL_MILLIS);
+        drained = missing(groups, ledger) == 0;
       }
-      boolean drained = live.delivered.sum() >= expected;
       Duration drain = Duration.ofNanos(System.nanoTime() - drainStart);
 
       phase.set("closing");
@@ -94,6 +92,12 @@ abstract class DeliveryBench extends Bench<DeliveryPlan> {
           "subscribers closing"));
       return new DeliveryReport(benchName(), plan, ledger, tally, drain, drained);
     }
+  }
+
+  /** Accepted messages the subscribers have not received yet, summed over all of them. */
+  private static long missing(List<SubscriberGroup> groups, PublishLedger ledger) throws TimeoutException {
+    return awaitAll(groups.stream().map(group -> group.missing(ledger)).toList(), GRACE, "subscriber groups")
+        .stream().mapToLong(Long::longValue).sum();
   }
 
   /** The subscriber side of this bench's plan, with the options every delivery bench shares. */

@@ -26,10 +26,10 @@ record PublishLedger(Map<Integer, BitSet> acceptedByChannel, int windowFrom, int
     return accepted == null ? 0 : check.lost(accepted, windowFrom, windowTo);
   }
 
-  /** Every message accepted in the whole run, once per channel. */
-  long accepted(int channel) {
+  /** How many messages of {@code channel} accepted in the whole run {@code check} has not seen (yet). */
+  long missing(int channel, SequenceCheck check) {
     BitSet accepted = acceptedByChannel.get(channel);
-    return accepted == null ? 0 : accepted.cardinality();
+    return accepted == null ? 0 : check.lost(accepted, 0, accepted.length());
   }
 
   long errors() {

@@ -59,7 +59,9 @@ final class SubscriberGroup extends VerticleBase {
   public Future<?> start() {
     httpClient = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true));
     int frame = Math.max(WebSocketClientOptions.DEFAULT_MAX_FRAME_SIZE, plan.maxLineBytes() * 2);
-    webSocketClient = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxFrameSize(frame).setMaxMessageSize(frame * 4));
+    // Without setMaxConnections, the client opens 50 WebSockets per server and queues the rest.
+    webSocketClient = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxFrameSize(frame).setMaxMessageSize(frame * 4)
+        .setMaxConnections(Math.max(1, indices.size())));
     ArrayDeque<Integer> waiting = new ArrayDeque<>(indices);
     if (waiting.isEmpty()) {
       opened.complete(List.of());
@@ -81,6 +83,11 @@ final class SubscriberGroup extends VerticleBase {
       this.window = window;
       return null;
     });
+  }
+
+  /** How many accepted messages the subscribers have not received yet, summed, on this group's loop. */
+  Future<Long> missing(PublishLedger ledger) {
+    return onLoop(() -> subscribed.stream().mapToLong(subscriber -> ledger.missing(subscriber.channel, subscriber.check)).sum());
   }
 
   /**
