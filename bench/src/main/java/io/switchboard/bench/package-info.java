@@ -3,9 +3,9 @@
  *
  * <p>{@link io.switchboard.bench.BenchCommand} is the command line; it runs one of its benches,
  * each a {@link io.switchboard.bench.Bench}: it turns its options into a plan (the shared
- * {@link io.switchboard.bench.BenchPlan} and its own), deploys its clients, each a
- * {@link io.switchboard.bench.ClosedLoop} with one connection and one request in flight, sums what
- * they counted and prints (and writes as JSON) a {@link io.switchboard.bench.BenchReport}.
+ * {@link io.switchboard.bench.BenchPlan} and its own), deploys its clients (for {@code publish} and
+ * {@code jobs}, each a {@link io.switchboard.bench.ClosedLoop} with one connection and one request
+ * in flight), sums what they counted and prints (and writes as JSON) a {@link io.switchboard.bench.BenchReport}.
  * <ul>
  *   <li>{@code publish} ({@link io.switchboard.bench.PublishBench}): {@link io.switchboard.bench.Publisher}s
  *       publish to channels.
