@@ -5,7 +5,7 @@ import picocli.CommandLine.Command;
 
 /**
  * {@code switchboard-bench}: the entry point of the bench jar, which names the bench to run
- * ({@code publish} or {@code jobs}) and hands it the rest of the command line.
+ * ({@code publish}, {@code jobs}, {@code fanout}, {@code channels} or {@code idle}) and hands it the rest of the command line.
  *
  * <p>Exit status: {@value #OK} when the run completed without an error, {@value #FAILED} when
  * something failed (the report is printed and written all the same) or clients were still busy
@@ -17,7 +17,8 @@ import picocli.CommandLine.Command;
       "Load generators for a Switchboard server on this machine; each stops by itself.",
       "Run 'switchboard-bench BENCH --help' for a bench's options."
     },
-    subcommands = {PublishBench.class, JobsBench.class, CommandLine.HelpCommand.class})
+    subcommands = {PublishBench.class, JobsBench.class, FanoutBench.class, ChannelsBench.class, IdleBench.class,
+        CommandLine.HelpCommand.class})
 public final class BenchCommand implements Runnable {
   static final int OK = 0;
   static final int FAILED = 1;
@@ -47,6 +48,6 @@ public final class BenchCommand implements Runnable {
   /** Without a bench there is nothing to run: say which there are. */
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "name a bench to run: publish or jobs");
+    throw new CommandLine.ParameterException(spec.commandLine(), "name a bench to run: publish, jobs, fanout, channels or idle");
   }
 }

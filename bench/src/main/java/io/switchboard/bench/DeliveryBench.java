@@ -1,0 +1,142 @@
+package io.switchboard.bench;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import picocli.CommandLine.Option;
+
+/**
+ * A bench of deliveries to subscribers: {@code fanout} (many subscribers on one channel) and
+ * {@code channels} (a channel each). The run, in phases:
+ * <ol>
+ *   <li>subscribing: every subscriber connects and is confirmed subscribed ({@link SubscriberGroup}),
+ *       at most {@code --connects} at a time; nothing is published before all have been tried;
+ *   <li>publishing: open-loop {@link PacedPublisher}s publish at the plan's rate over the warm-up
+ *       and the counted window;
+ *   <li>draining: once every publish has been answered, until every subscriber has received every
+ *       accepted message, or {@code --drain} has passed;
+ *   <li>closing: each group checks its subscribers against what was accepted (lost, duplicated,
+ *       reordered), sums up and closes them.
+ * </ol>
+ */
+abstract class DeliveryBench extends Bench<DeliveryPlan> {
+  /** How long after the deadline the publishers may take to have their last answers. */
+  private static final Duration GRACE = Duration.ofSeconds(30);
+  /** How often the drain looks whether everything has arrived. */
+  private static final long DRAIN_POLL_MILLIS = 100;
+
+  @Option(names = "--via", paramLabel = "TRANSPORT", defaultValue = "sse",
+      description = "How subscribers subscribe: sse, ws or long-poll (default ${DEFAULT-VALUE}).")
+  String via;
+
+  @Option(names = "--target", paramLabel = "SERVER", defaultValue = SwitchboardTarget.NAME,
+      description = "The server's URL and protocol conventions: switchboard or nchan (default ${DEFAULT-VALUE}).")
+  String target;
+
+  @Option(names = "--drain", paramLabel = "SECONDS", defaultValue = "5",
+      description = "Seconds after the last publish was answered that deliveries may still arrive before the missing ones"
+          + " count as lost (default ${DEFAULT-VALUE}).")
+  long drainSeconds;
+
+  @Option(names = "--connects", paramLabel = "N", defaultValue = "256",
+      description = "Subscribers opening at a time (default ${DEFAULT-VALUE}).")
+  int connects;
+
+  /** {@code fanout} or {@code channels}, for the report. */
+  abstract String benchName();
+
+  @Override
+  BenchReport run(Vertx vertx, DeliveryPlan plan) throws TimeoutException {
+    SubscriberPlan subscribers = plan.subscribers();
+    LiveCounts live = new LiveCounts();
+    AtomicReference<String> phase = new AtomicReference<>("subscribing");
+    try (ProgressLine progress = new ProgressLine(benchName(), live, subscribers.subscribers(), phase::get,
+        spec.commandLine().getErr())) {
+      List<SubscriberGroup> groups = deployGroups(vertx, subscribers, live);
+      awaitAll(groups.stream().map(SubscriberGroup::opened).toList(), openLimit(subscribers), "subscribers being opened");
+
+      phase.set("publishing");
+      List<PacedPublisher> publishers = new ArrayList<>();
+      List<Future<?>> deployed = new ArrayList<>();
+      for (int index = 0; index < plan.publishers(); index++) {
+        PacedPublisher publisher = new PacedPublisher(plan, index, live);
+        publishers.add(publisher);
+        deployed.add(vertx.deployVerticle(publisher));
+      }
+      awaitAll(deployed.stream().map(future -> future.map(id -> (Object) id)).toList(), GRACE, "publishers connecting");
+      long start = System.nanoTime();
+      MeasurementWindow window = MeasurementWindow.startingAt(start, subscribers.bench().warmup(), subscribers.bench().duration());
+      awaitAll(groups.stream().map(group -> group.countFrom(window)).toList(), GRACE, "subscriber groups");
+      publishers.forEach(publisher -> publisher.begin(start));
+      Duration run = subscribers.bench().warmup().plus(subscribers.bench().duration());
+      PublishLedger ledger = PublishLedger.merge(awaitAll(publishers.stream().map(PacedPublisher::finished).toList(),
+          run.plus(GRACE), "publishers"));
+
+      phase.set("draining");
+      long drainStart = System.nanoTime();
+      long drainEnd = drainStart + plan.drain().toNanos();
+      boolean drained = missing(groups, ledger) == 0;
+      while (!drained && System.nanoTime() - drainEnd < 0) {
+        sleep(DRAIN_POLL_MILLIS);
+        drained = missing(groups, ledger) == 0;
+      }
+      Duration drain = Duration.ofNanos(System.nanoTime() - drainStart);
+
+      phase.set("closing");
+      GroupTally tally = GroupTally.sum(awaitAll(groups.stream().map(group -> group.finish(ledger)).toList(), GRACE,
+          "subscribers closing"));
+      return new DeliveryReport(benchName(), plan, ledger, tally, drain, drained);
+    }
+  }
+
+  /** Accepted messages the subscribers have not received yet, summed over all of them. */
+  private static long missing(List<SubscriberGroup> groups, PublishLedger ledger) throws TimeoutException {
+    return awaitAll(groups.stream().map(group -> group.missing(ledger)).toList(), GRACE, "subscriber groups")
+        .stream().mapToLong(Long::longValue).sum();
+  }
+
+  /** The subscriber side of this bench's plan, with the options every delivery bench shares. */
+  final SubscriberPlan subscriberPlan(BenchPlan bench, int subscribers, int channels) {
+    FileDescriptors.requireRoomFor("--subscribers", subscribers);
+    return new SubscriberPlan(bench, Target.named(target), Via.named(via), subscribers, channels, connects);
+  }
+
+  final Duration drain() {
+    return Duration.ofSeconds(drainSeconds);
+  }
+
+  /** One group per event loop; subscriber i goes to group i mod groups. */
+  static List<SubscriberGroup> deployGroups(Vertx vertx, SubscriberPlan plan, LiveCounts live) {
+    int count = Math.min(plan.bench().eventLoops(), plan.subscribers());
+    List<SubscriberGroup> groups = new ArrayList<>();
+    for (int group = 0; group < count; group++) {
+      List<Integer> indices = new ArrayList<>();
+      for (int index = group; index < plan.subscribers(); index += count) {
+        indices.add(index);
+      }
+      SubscriberGroup subscribers = new SubscriberGroup(plan, indices, Math.max(1, plan.connectsInFlight() / count), live);
+      groups.add(subscribers);
+      vertx.deployVerticle(subscribers);
+    }
+    return groups;
+  }
+
+  /** Every subscriber may take the open timeout, {@code --connects} at a time, plus a little per connection. */
+  static Duration openLimit(SubscriberPlan plan) {
+    return Duration.ofSeconds(60).plusMillis(plan.subscribers() * 10L);
+  }
+
+  static void sleep(long millis) {
+    try {
+      TimeUnit.MILLISECONDS.sleep(millis);
+    } catch (InterruptedException interrupted) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", interrupted);
+    }
+  }
+}
