@@ -34,6 +34,11 @@ abstract class Bench<P> implements Callable<Integer> {
       description = "The server, http://HOST:PORT on a loopback address (default ${DEFAULT-VALUE}).")
   URI url;
 
+  @Option(names = "--target", paramLabel = "SERVER", defaultValue = SwitchboardTarget.NAME,
+      description = "Whose URL conventions to use: " + SwitchboardTarget.NAME + " or " + NchanTarget.NAME
+          + " (bench/peers/nchan; default ${DEFAULT-VALUE}).")
+  String target;
+
   @Option(names = "--size", paramLabel = "BYTES", defaultValue = "100",
       description = "Bytes of each body (default ${DEFAULT-VALUE}).")
   int size;
@@ -72,7 +77,7 @@ abstract class Bench<P> implements Callable<Integer> {
     P plan;
     BenchPlan bench;
     try {
-      bench = new BenchPlan(url, size, Duration.ofSeconds(warmupSeconds), Duration.ofSeconds(durationSeconds), eventLoops);
+      bench = new BenchPlan(url, Target.named(target), size, Duration.ofSeconds(warmupSeconds), Duration.ofSeconds(durationSeconds), eventLoops);
       plan = plan(bench);
     } catch (IllegalArgumentException invalid) {
       spec.commandLine().getErr().println("switchboard-bench: " + invalid.getMessage());
