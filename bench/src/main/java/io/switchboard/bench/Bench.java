@@ -19,7 +19,8 @@ import picocli.CommandLine.Spec;
 /**
  * A bench command: the options every bench has, and the run around the bench's own part. It checks
  * the options into a plan (a bad one is exit status {@value BenchCommand#USAGE}), starts the
- * generator's Vert.x with {@code --event-loops} threads, runs the bench, prints its report, writes
+ * generator's Vert.x with {@code --event-loops} threads, runs the bench with a {@link ProgressLine}
+ * on standard error, prints its report, writes
  * it as JSON with {@code --json}, and closes Vert.x whatever happened.
  *
  * @param <P> the bench's plan: a {@link BenchPlan} and the bench's own options
@@ -65,12 +66,16 @@ abstract class Bench<P> implements Callable<Integer> {
    */
   abstract P plan(BenchPlan bench);
 
+  /** What the progress line counts per second: {@code req/s}, {@code jobs/s}. */
+  abstract String progressUnit();
+
   /**
-   * Runs the bench on {@code vertx}, from the main thread, until it has stopped by itself.
+   * Runs the bench on {@code vertx}, from the main thread, until it has stopped by itself; its
+   * clients {@link ProgressLine#count() count} on {@code progress} what they finish.
    *
    * @throws TimeoutException when clients were still busy long after the deadline
    */
-  abstract BenchReport run(Vertx vertx, P plan) throws TimeoutException;
+  abstract BenchReport run(Vertx vertx, P plan, ProgressLine progress) throws TimeoutException;
 
   @Override
   public final Integer call() throws IOException {
@@ -85,7 +90,11 @@ abstract class Bench<P> implements Callable<Integer> {
     }
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(bench.eventLoops()));
     try {
-      BenchReport report = run(vertx, plan);
+      BenchReport report;
+      try (ProgressLine progress = new ProgressLine(spec.commandLine().getErr(), ProgressLine.onTerminal(),
+          progressUnit(), bench)) {
+        report = run(vertx, plan, progress);
+      }
       spec.commandLine().getOut().print(report.table());
       spec.commandLine().getOut().flush();
       if (json != null) {

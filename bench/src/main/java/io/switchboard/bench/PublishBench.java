@@ -42,7 +42,12 @@ final class PublishBench extends Bench<PublishPlan> {
   }
 
   @Override
-  BenchReport run(Vertx vertx, PublishPlan plan) throws TimeoutException {
+  String progressUnit() {
+    return "req/s";
+  }
+
+  @Override
+  BenchReport run(Vertx vertx, PublishPlan plan, ProgressLine progress) throws TimeoutException {
     HttpClientAgent client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true));
     BenchPlan bench = plan.bench();
     String body = "x".repeat(bench.bodySize());
@@ -50,7 +55,7 @@ final class PublishBench extends Bench<PublishPlan> {
     List<Future<PublisherTally>> finished = new ArrayList<>();
     for (int index = 0; index < plan.publishers(); index++) {
       // A buffer each: publishers run on different event loops, and buffers are not for sharing.
-      Publisher publisher = new Publisher(client, plan, index, Buffer.buffer(body), window);
+      Publisher publisher = new Publisher(client, plan, index, Buffer.buffer(body), window, progress);
       finished.add(publisher.finished());
       vertx.deployVerticle(publisher);
     }

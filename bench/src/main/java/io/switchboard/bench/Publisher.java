@@ -19,16 +19,19 @@ final class Publisher extends ClosedLoop<PublisherTally> {
   private final RequestOptions publish;
   private final Buffer body;
   private final MeasurementWindow window;
+  private final ProgressLine progress;
 
   private final Histogram latencyMicros = Latencies.histogram();
   private long created;
 
-  Publisher(HttpClientAgent client, PublishPlan plan, int index, Buffer body, MeasurementWindow window) {
+  Publisher(HttpClientAgent client, PublishPlan plan, int index, Buffer body, MeasurementWindow window,
+      ProgressLine progress) {
     super(client, plan.bench());
     this.target = plan.bench().target();
     this.publish = request(HttpMethod.POST, plan.publishPath(index));
     this.body = body;
     this.window = window;
+    this.progress = progress;
   }
 
   @Override
@@ -53,6 +56,7 @@ final class Publisher extends ClosedLoop<PublisherTally> {
   private void onAnswer(long sentAt, AsyncResult<Integer> answer) {
     long answeredAt = System.nanoTime();
     if (answer.succeeded() && target.accepted(answer.result())) {
+      progress.count();
       if (window.counts(answeredAt)) {
         created++;
         latencyMicros.recordValue(TimeUnit.NANOSECONDS.toMicros(answeredAt - sentAt));
