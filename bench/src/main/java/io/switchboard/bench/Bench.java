@@ -19,7 +19,8 @@ import picocli.CommandLine.Spec;
 /**
  * A bench command: the options every bench has, and the run around the bench's own part. It checks
  * the options into a plan (a bad one is exit status {@value BenchCommand#USAGE}), starts the
- * generator's Vert.x with {@code --event-loops} threads, runs the bench, prints its report, writes
+ * generator's Vert.x with {@code --event-loops} threads, runs the bench with a {@link ProgressLine}
+ * on standard error, prints its report, writes
  * it as JSON with {@code --json}, and closes Vert.x whatever happened.
  *
  * @param <P> the bench's plan: a {@link BenchPlan} and the bench's own options
@@ -33,6 +34,11 @@ abstract class Bench<P> implements Callable<Integer> {
   @Option(names = "--url", paramLabel = "URL", defaultValue = "http://127.0.0.1:8080",
       description = "The server, http://HOST:PORT on a loopback address (default ${DEFAULT-VALUE}).")
   URI url;
+
+  @Option(names = "--target", paramLabel = "SERVER", defaultValue = SwitchboardTarget.NAME,
+      description = "Whose URL conventions to use: " + SwitchboardTarget.NAME + " or " + NchanTarget.NAME
+          + " (bench/peers/nchan; default ${DEFAULT-VALUE}).")
+  String target;
 
   @Option(names = "--size", paramLabel = "BYTES", defaultValue = "100",
       description = "Bytes of each body (default ${DEFAULT-VALUE}).")
@@ -60,19 +66,28 @@ abstract class Bench<P> implements Callable<Integer> {
    */
   abstract P plan(BenchPlan bench);
 
+  /** What the progress line counts per second: {@code req/s}, {@code jobs/s}. */
+  abstract String progressUnit();
+
+  /** Whether the bench prints a progress line of its own instead of the shared one. */
+  boolean printsOwnProgress() {
+    return false;
+  }
+
   /**
-   * Runs the bench on {@code vertx}, from the main thread, until it has stopped by itself.
+   * Runs the bench on {@code vertx}, from the main thread, until it has stopped by itself; its
+   * clients {@link ProgressLine#count() count} on {@code progress} what they finish.
    *
    * @throws TimeoutException when clients were still busy long after the deadline
    */
-  abstract BenchReport run(Vertx vertx, P plan) throws TimeoutException;
+  abstract BenchReport run(Vertx vertx, P plan, ProgressLine progress) throws TimeoutException;
 
   @Override
   public final Integer call() throws IOException {
     P plan;
     BenchPlan bench;
     try {
-      bench = new BenchPlan(url, size, Duration.ofSeconds(warmupSeconds), Duration.ofSeconds(durationSeconds), eventLoops);
+      bench = new BenchPlan(url, Target.named(target), size, Duration.ofSeconds(warmupSeconds), Duration.ofSeconds(durationSeconds), eventLoops);
       plan = plan(bench);
     } catch (IllegalArgumentException invalid) {
       spec.commandLine().getErr().println("switchboard-bench: " + invalid.getMessage());
@@ -80,7 +95,12 @@ abstract class Bench<P> implements Callable<Integer> {
     }
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(bench.eventLoops()));
     try {
-      BenchReport report = run(vertx, plan);
+      BenchReport report;
+      try (ProgressLine progress = printsOwnProgress()
+          ? ProgressLine.quiet(spec.commandLine().getErr(), bench)
+          : new ProgressLine(spec.commandLine().getErr(), ProgressLine.onTerminal(), progressUnit(), bench)) {
+        report = run(vertx, plan, progress);
+      }
       spec.commandLine().getOut().print(report.table());
       spec.commandLine().getOut().flush();
       if (json != null) {

@@ -11,12 +11,13 @@ import java.time.Duration;
  * duration has an upper bound. {@link PublishPlan} and {@link JobsPlan} add what their bench needs.
  *
  * @param server the server's base URL, {@code http://HOST:PORT} with a loopback HOST
+ * @param target the server's URL conventions: Switchboard's or a peer's
  * @param bodySize bytes of each message or job body
  * @param warmup how long the clients run before anything is counted
  * @param duration how long the counted part runs
  * @param eventLoops event-loop threads of the generator
  */
-record BenchPlan(URI server, int bodySize, Duration warmup, Duration duration, int eventLoops) {
+record BenchPlan(URI server, Target target, int bodySize, Duration warmup, Duration duration, int eventLoops) {
   static final int MAX_BODY_SIZE = 64 * 1024 * 1024;
   static final Duration MAX_WARMUP = Duration.ofMinutes(10);
   static final Duration MAX_DURATION = Duration.ofHours(1);

@@ -34,9 +34,6 @@ abstract class DeliveryBench extends Bench<DeliveryPlan> {
       description = "How subscribers subscribe: sse, ws or long-poll (default ${DEFAULT-VALUE}).")
   String via;
 
-  @Option(names = "--target", paramLabel = "SERVER", defaultValue = SwitchboardTarget.NAME,
-      description = "The server's URL and protocol conventions: switchboard or nchan (default ${DEFAULT-VALUE}).")
-  String target;
 
   @Option(names = "--drain", paramLabel = "SECONDS", defaultValue = "5",
       description = "Seconds after the last publish was answered that deliveries may still arrive before the missing ones"
@@ -51,11 +48,21 @@ abstract class DeliveryBench extends Bench<DeliveryPlan> {
   abstract String benchName();
 
   @Override
-  BenchReport run(Vertx vertx, DeliveryPlan plan) throws TimeoutException {
+  String progressUnit() {
+    return "";
+  }
+
+  @Override
+  boolean printsOwnProgress() {
+    return true;
+  }
+
+  @Override
+  BenchReport run(Vertx vertx, DeliveryPlan plan, ProgressLine shared) throws TimeoutException {
     SubscriberPlan subscribers = plan.subscribers();
     LiveCounts live = new LiveCounts();
     AtomicReference<String> phase = new AtomicReference<>("subscribing");
-    try (ProgressLine progress = new ProgressLine(benchName(), live, subscribers.subscribers(), phase::get,
+    try (SubscriberProgressLine progress = new SubscriberProgressLine(benchName(), live, subscribers.subscribers(), phase::get,
         spec.commandLine().getErr())) {
       List<SubscriberGroup> groups = deployGroups(vertx, subscribers, live);
       awaitAll(groups.stream().map(SubscriberGroup::opened).toList(), openLimit(subscribers), "subscribers being opened");
@@ -103,7 +110,7 @@ abstract class DeliveryBench extends Bench<DeliveryPlan> {
   /** The subscriber side of this bench's plan, with the options every delivery bench shares. */
   final SubscriberPlan subscriberPlan(BenchPlan bench, int subscribers, int channels) {
     FileDescriptors.requireRoomFor("--subscribers", subscribers);
-    return new SubscriberPlan(bench, Target.named(target), Via.named(via), subscribers, channels, connects);
+    return new SubscriberPlan(bench, bench.target(), Via.named(via), subscribers, channels, connects);
   }
 
   final Duration drain() {

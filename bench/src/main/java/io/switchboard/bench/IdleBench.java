@@ -39,9 +39,6 @@ final class IdleBench extends Bench<IdlePlan> {
       description = "How each connection subscribes: sse, ws or long-poll (default ${DEFAULT-VALUE}).")
   String via;
 
-  @Option(names = "--target", paramLabel = "SERVER", defaultValue = SwitchboardTarget.NAME,
-      description = "The server's URL and protocol conventions: switchboard or nchan (default ${DEFAULT-VALUE}).")
-  String target;
 
   @Option(names = "--server-pid", paramLabel = "PID",
       description = "The server's process id (default: the process listening on the --url port, as ss -ltnp shows it).")
@@ -53,18 +50,28 @@ final class IdleBench extends Bench<IdlePlan> {
 
   @Override
   IdlePlan plan(BenchPlan bench) {
-    SubscriberPlan subscribers = new SubscriberPlan(bench, Target.named(target), Via.named(via), connections, channels, connects);
+    SubscriberPlan subscribers = new SubscriberPlan(bench, bench.target(), Via.named(via), connections, channels, connects);
     FileDescriptors.requireRoomFor("--connections", connections);
     ServerProcess server = ServerProcess.find(serverPid == null ? OptionalLong.empty() : OptionalLong.of(serverPid), bench.port());
     return new IdlePlan(subscribers, server);
   }
 
   @Override
-  BenchReport run(Vertx vertx, IdlePlan plan) throws TimeoutException {
+  String progressUnit() {
+    return "";
+  }
+
+  @Override
+  boolean printsOwnProgress() {
+    return true;
+  }
+
+  @Override
+  BenchReport run(Vertx vertx, IdlePlan plan, ProgressLine shared) throws TimeoutException {
     SubscriberPlan subscribers = plan.subscribers();
     LiveCounts live = new LiveCounts();
     AtomicReference<String> phase = new AtomicReference<>("opening");
-    try (ProgressLine progress = new ProgressLine("idle", live, subscribers.subscribers(), phase::get,
+    try (SubscriberProgressLine progress = new SubscriberProgressLine("idle", live, subscribers.subscribers(), phase::get,
         spec.commandLine().getErr())) {
       long before = plan.server().residentBytes();
       List<SubscriberGroup> groups = DeliveryBench.deployGroups(vertx, subscribers, live);

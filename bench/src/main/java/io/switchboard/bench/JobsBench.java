@@ -67,7 +67,12 @@ final class JobsBench extends Bench<JobsPlan> {
   }
 
   @Override
-  BenchReport run(Vertx vertx, JobsPlan plan) throws TimeoutException {
+  String progressUnit() {
+    return "jobs/s";
+  }
+
+  @Override
+  BenchReport run(Vertx vertx, JobsPlan plan, ProgressLine progress) throws TimeoutException {
     HttpClientAgent client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true));
     BenchPlan bench = plan.bench();
     MeasurementWindow window = bench.windowFromNow();
@@ -75,7 +80,7 @@ final class JobsBench extends Bench<JobsPlan> {
     List<Future<SubmitterTally>> submitting = new ArrayList<>();
     List<Future<WorkerTally>> working = new ArrayList<>();
     for (int index = 0; index < plan.workers(); index++) {
-      Worker worker = new Worker(client, plan, index, window, submittersDone::get);
+      Worker worker = new Worker(client, plan, index, window, submittersDone::get, progress);
       working.add(worker.finished());
       vertx.deployVerticle(worker);
     }

@@ -30,6 +30,10 @@ record JobsPlan(BenchPlan bench, int submitters, int workers, int queues, String
 
   /** @throws IllegalArgumentException naming the value that breaks a rule, and the rule */
   JobsPlan {
+    if (!(bench.target() instanceof SwitchboardTarget)) {
+      throw new IllegalArgumentException("--target " + bench.target().name() + " has no job queues; the jobs bench runs"
+          + " against Switchboard only");
+    }
     BenchPlan.requireWithin("--submitters", submitters, 1, MAX_SUBMITTERS);
     BenchPlan.requireWithin("--workers", workers, 1, MAX_WORKERS);
     // Every queue needs a submitter, or it is pointless, and a worker, or its jobs are never done.

@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
     name = "publish",
     description = {
       "Load-tests publishing: N publishers, each with one keep-alive connection and one"
-          + " POST /v1/channels/{channel}/messages in flight, as fast as the server answers.",
+          + " POST /v1/channels/{channel}/messages (Nchan: POST /pub/{channel}) in flight, as fast as the server answers.",
       "Only loopback targets; the run stops by itself after --warmup plus --duration."
     })
 final class PublishBench extends Bench<PublishPlan> {
@@ -33,7 +33,7 @@ final class PublishBench extends Bench<PublishPlan> {
   int publishers;
 
   @Option(names = "--channels", paramLabel = "K", defaultValue = "1",
-      description = "Channels bench.0 … bench.K-1 the publishers are spread over (default ${DEFAULT-VALUE}).")
+      description = "Channels bench0 … bench(K-1) the publishers are spread over (default ${DEFAULT-VALUE}).")
   int channels;
 
   @Override
@@ -42,7 +42,12 @@ final class PublishBench extends Bench<PublishPlan> {
   }
 
   @Override
-  BenchReport run(Vertx vertx, PublishPlan plan) throws TimeoutException {
+  String progressUnit() {
+    return "req/s";
+  }
+
+  @Override
+  BenchReport run(Vertx vertx, PublishPlan plan, ProgressLine progress) throws TimeoutException {
     HttpClientAgent client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true));
     BenchPlan bench = plan.bench();
     String body = "x".repeat(bench.bodySize());
@@ -50,7 +55,7 @@ final class PublishBench extends Bench<PublishPlan> {
     List<Future<PublisherTally>> finished = new ArrayList<>();
     for (int index = 0; index < plan.publishers(); index++) {
       // A buffer each: publishers run on different event loops, and buffers are not for sharing.
-      Publisher publisher = new Publisher(client, plan, index, Buffer.buffer(body), window);
+      Publisher publisher = new Publisher(client, plan, index, Buffer.buffer(body), window, progress);
       finished.add(publisher.finished());
       vertx.deployVerticle(publisher);
     }

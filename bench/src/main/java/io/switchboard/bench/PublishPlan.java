@@ -16,8 +16,13 @@ record PublishPlan(BenchPlan bench, int publishers, int channels) {
     BenchPlan.requireWithin("--channels", channels, 1, publishers);
   }
 
-  /** The path publisher {@code index} posts to: channels {@code bench.0} … {@code bench.K-1}. */
+  /** The path publisher {@code index} posts to: channels {@code bench0} … {@code bench(K-1)}. */
   String publishPath(int index) {
-    return "/v1/channels/bench." + (index % channels) + "/messages";
+    return bench.target().publishPath(channel(index % channels));
+  }
+
+  /** Publisher {@code index}'s channel: a name both Switchboard and Nchan ({@code \\w+}) accept. */
+  static String channel(int index) {
+    return "bench" + index;
   }
 }

@@ -18,9 +18,9 @@ record PublishReport(PublishPlan plan, PublisherTally tally) implements BenchRep
   public String table() {
     BenchPlan bench = plan.bench();
     StringBuilder out = new StringBuilder();
-    out.append(String.format(Locale.ROOT, "PublishBench %s: %d publisher(s) on %d channel(s), %d-byte messages,"
+    out.append(String.format(Locale.ROOT, "PublishBench %s (%s): %d publisher(s) on %d channel(s), %d-byte messages,"
             + " %d s counted after %d s of warm-up, %d event loop(s)%n",
-        bench.server(), plan.publishers(), plan.channels(), bench.bodySize(), bench.duration().toSeconds(),
+        bench.server(), bench.target().name(), plan.publishers(), plan.channels(), bench.bodySize(), bench.duration().toSeconds(),
         bench.warmup().toSeconds(), bench.eventLoops()));
     out.append(String.format(Locale.ROOT, "%12s%s %10s %7s%n", "requests/s", Latencies.headers(), "created", "errors"));
     out.append(String.format(Locale.ROOT, "%12.1f%s %10d %7d%n", requestsPerSecond(), Latencies.cells(tally.latencyMicros()),
@@ -40,6 +40,7 @@ record PublishReport(PublishPlan plan, PublisherTally tally) implements BenchRep
     return new JsonObject()
         .put("bench", "publish")
         .put("url", bench.server().toString())
+        .put("target", bench.target().name())
         .put("publishers", plan.publishers())
         .put("channels", plan.channels())
         .put("messageSize", bench.bodySize())

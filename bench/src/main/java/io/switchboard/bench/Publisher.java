@@ -12,21 +12,26 @@ import org.HdrHistogram.Histogram;
 /**
  * One closed-loop publisher: publishes on its {@link ClosedLoop} connection until the window's
  * deadline. Latency is measured from sending a request to reading its whole answer; an answer
- * other than 201 is a failure.
+ * its {@link Target} does not accept (Switchboard: other than 201) is a failure.
  */
 final class Publisher extends ClosedLoop<PublisherTally> {
+  private final Target target;
   private final RequestOptions publish;
   private final Buffer body;
   private final MeasurementWindow window;
+  private final ProgressLine progress;
 
   private final Histogram latencyMicros = Latencies.histogram();
   private long created;
 
-  Publisher(HttpClientAgent client, PublishPlan plan, int index, Buffer body, MeasurementWindow window) {
+  Publisher(HttpClientAgent client, PublishPlan plan, int index, Buffer body, MeasurementWindow window,
+      ProgressLine progress) {
     super(client, plan.bench());
+    this.target = plan.bench().target();
     this.publish = request(HttpMethod.POST, plan.publishPath(index));
     this.body = body;
     this.window = window;
+    this.progress = progress;
   }
 
   @Override
@@ -50,7 +55,8 @@ final class Publisher extends ClosedLoop<PublisherTally> {
 
   private void onAnswer(long sentAt, AsyncResult<Integer> answer) {
     long answeredAt = System.nanoTime();
-    if (answer.succeeded() && answer.result() == 201) {
+    if (answer.succeeded() && target.accepted(answer.result())) {
+      progress.count();
       if (window.counts(answeredAt)) {
         created++;
         latencyMicros.recordValue(TimeUnit.NANOSECONDS.toMicros(answeredAt - sentAt));

@@ -37,6 +37,7 @@ final class Worker extends ClosedLoop<WorkerTally> {
   private final MeasurementWindow window;
   private final long drainEndsAt;
   private final BooleanSupplier submittersDone;
+  private final ProgressLine progress;
 
   private final Histogram endToEndMicros = Latencies.histogram();
   private final Histogram claimCompleteMicros = Latencies.histogram();
@@ -48,12 +49,14 @@ final class Worker extends ClosedLoop<WorkerTally> {
   private long claimedAgain;
   private boolean drained;
 
-  Worker(HttpClientAgent client, JobsPlan plan, int index, MeasurementWindow window, BooleanSupplier submittersDone) {
+  Worker(HttpClientAgent client, JobsPlan plan, int index, MeasurementWindow window, BooleanSupplier submittersDone,
+      ProgressLine progress) {
     super(client, plan.bench());
     this.claim = request(HttpMethod.POST, plan.claimPath(index));
     this.window = window;
     this.drainEndsAt = window.deadline() + plan.drainLimit().toNanos();
     this.submittersDone = submittersDone;
+    this.progress = progress;
   }
 
   @Override
@@ -132,6 +135,7 @@ final class Worker extends ClosedLoop<WorkerTally> {
     long answeredAt = System.nanoTime();
     if (answer.succeeded() && answer.result() == 200) {
       note(job);
+      progress.count();
       if (window.counts(answeredAt)) {
         completedInWindow++;
         endToEndMicros.recordValue(TimeUnit.NANOSECONDS.toMicros(answeredAt - job.submittedAt()));

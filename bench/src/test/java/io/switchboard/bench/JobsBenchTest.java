@@ -66,6 +66,17 @@ class JobsBenchTest {
   }
 
   @Test
+  void nchanIsRefusedForItHasNoJobQueues() {
+    StringWriter err = new StringWriter();
+
+    int status = BenchCommand.commandLine().setErr(new PrintWriter(err, true)).execute(
+        "jobs", "--target", "nchan", "--duration", "1");
+
+    assertThat(status).isEqualTo(BenchCommand.USAGE);
+    assertThat(err.toString()).contains("--target nchan has no job queues");
+  }
+
+  @Test
   void moreQueuesThanWorkersAreRefused() {
     StringWriter err = new StringWriter();
 
