@@ -79,7 +79,11 @@ class CallbackTest {
     String url = "https://example.com/hooks?token=submitters-own-secret";
     JsonNode job = submitWithCallback(queue, "", url);
 
-    String published = server.api().read(job.path("channel").asText(), "from=earliest").expectJson(200).path("messages").toString();
+    // The change is published once stored, after the submission was answered.
+    String published = await("the queued change is published").atMost(PROMPTLY)
+        .until(() -> server.api().read(job.path("channel").asText(), "from=earliest").expectJson(200).path("messages"),
+            messages -> messages.size() == 1)
+        .toString();
     assertThat(published).contains("pending").doesNotContain("submitters-own-secret");
     assertThat(jobs.job(job.path("id").asText()).path("callback").path("url").asText()).as("the handle's holder sees it").isEqualTo(url);
   }
