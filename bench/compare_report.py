@@ -169,7 +169,7 @@ def chart(rows, metric, setup, path):
 
     if metric.kind == "memory":
         return memory_chart(rows, metric, setup, path, plt)
-    labels = [textwrap.fill(scenario["label"], 24) for scenario, *_ in rows]
+    labels = [textwrap.fill(scenario["label"], 22) for scenario, *_ in rows]
     x = range(len(rows))
     width = 0.38
     fig, (left, right) = plt.subplots(1, 2, figsize=(11 if len(rows) <= 2 else 14, 5), gridspec_kw={"width_ratios": [3, 2]})
@@ -199,12 +199,12 @@ def chart(rows, metric, setup, path):
     left.set_ylim(0, left.get_ylim()[1] * 1.12)
     left.legend(loc="upper left", fontsize=8)
     left.set_title("Throughput (higher is better)", fontsize=10)
-    right.set_xticks(list(x), labels, fontsize=8)
+    right.set_xticks(list(x), [textwrap.fill(label, 16) for label in labels], fontsize=7)
     right.set_yscale("log")
     right.set_ylabel("latency, ms (log scale)")
     right.legend(fontsize=7)
-    right.set_title("Latency p50 (solid), p99 (pale)" + (", p99.9 (dash)" if metric.kind == "delivery" else "")
-                    + "; lower is better", fontsize=10)
+    right.set_title("Latency: p50 (solid), p99 (pale)" + (", p99.9 (dash)" if metric.kind == "delivery" else "")
+                    + "; lower is better", fontsize=9)
     fig.suptitle(f"{metric.title}. {setup['nproc']} cores shared: servers on CPU {setup['serverCpus']},"
                  f" generator on CPU {setup['generatorCpus']}", fontsize=11)
     fig.tight_layout()
