@@ -16,20 +16,55 @@ import json
 import pathlib
 import re
 import statistics
+import textwrap
 import sys
 from collections import namedtuple
 
-Metric = namedtuple("Metric", "rate unit latency title what")
+Metric = namedtuple("Metric", "rate unit latency title what load kind")
 
+DELIVERY_LOAD = ("one open-loop publisher (one pipelined keep-alive connection) publishes 100-byte messages at"
+                 " the scenario's fixed rate to `/v1/channels/benchN/messages` or `/pub/benchN`, after every"
+                 " subscriber is subscribed (Switchboard: `GET /v1/channels/benchN/messages` as an event stream,"
+                 " `subscribe` frames on `/v1/ws`, long polls with `after=`; Nchan: `/sub/benchN` as EventSource,"
+                 " WebSocket or long poll). Each message carries its sequence number and the time it was due, so"
+                 " every subscriber checks what it got against what the server accepted: lost (not there 5 s"
+                 " after the last publish was answered), duplicated, reordered")
 METRICS = {
     "publish": Metric(
         rate="requestsPerSecond", unit="req/s", latency="latencyMicros",
         title="Switchboard vs Nchan: publish",
         what="C closed-loop publishers, each with one keep-alive HTTP/1.1 connection and one 100-byte"
              " publish in flight, no subscribers: publishes accepted per second (Switchboard `201`,"
-             " Nchan `202`) and the latency of each, from sending it to reading its whole answer."),
+             " Nchan `202`) and the latency of each, from sending it to reading its whole answer.",
+        load="it publishes to `/v1/channels/bench0/messages` or `/pub/bench0`", kind="throughput"),
+    "fanout": Metric(
+        rate="deliveriesPerSecond", unit="deliveries/s", latency="latencyMicros",
+        title="Switchboard vs Nchan: fan-out",
+        what="S subscribers on one channel, each with its own connection (SSE, WebSocket or long poll), and"
+             " one publisher at a fixed rate R: deliveries per second (R × S for a server that keeps up) and"
+             " the end-to-end latency of each delivery, from when the message was due to be published to its"
+             " receipt by the subscriber (open loop: a server that falls behind shows as latency, not as a"
+             " slower publisher).",
+        load=DELIVERY_LOAD, kind="delivery"),
+    "channels": Metric(
+        rate="deliveriesPerSecond", unit="deliveries/s", latency="latencyMicros",
+        title="Switchboard vs Nchan: many channels",
+        what="S channels with one subscriber (one connection) each; T times per second the publisher sends one"
+             " message to every channel (a burst of S publishes per tick): deliveries per second and the"
+             " end-to-end latency of each, from when the message was due to its receipt.",
+        load=DELIVERY_LOAD, kind="delivery"),
+    "idle": Metric(
+        rate="bytesPerConnection", unit="bytes/connection", latency=None,
+        title="Switchboard vs Nchan: idle connections",
+        what="N subscribers that receive nothing (SSE, one connection each, on one channel): the growth of the"
+             " server's memory per open connection, between before they were opened and once all had been open"
+             " for the warm-up; lower is better.",
+        load="it opens the idle connections (256 at a time) and reads the server's memory from `/proc`: for"
+             " Switchboard the JVM's, for Nchan the sum over nginx's master and workers; `VmRSS` summed, and"
+             " `Pss` (`smaps_rollup`) summed, which counts pages the processes share once", kind="memory"),
 }
 SERVERS = ("switchboard", "nchan")
+PER = {"req/s": "request", "deliveries/s": "delivery"}
 NAMES = {"switchboard": "Switchboard", "nchan": "Nchan"}
 COLOURS = {"switchboard": "#1f6fb4", "nchan": "#e08a1e"}
 
@@ -77,19 +112,53 @@ def server_micros_per_request(run, metric, setup):
 
 
 def table(rows, metric, setup):
+    if metric.kind == "memory":
+        return memory_table(rows, metric)
+    delivery = metric.kind == "delivery"
     lines = [f"| scenario | server | {metric.unit} (median) | {metric.unit} (min–max) | Switchboard ÷ Nchan"
-             " | p50 ms | p99 ms | p99.9 ms | errors | CPU cores: server / generator / other | server CPU µs per request ≈ |",
+             + (" | expected/s" if delivery else "")
+             + " | p50 ms | p99 ms | p99.9 ms | max ms"
+             + (" | lost / dup / reordered" if delivery else "")
+             + f" | errors | CPU cores: server / generator / other | server CPU µs per {PER[metric.unit]} ≈ |",
+             "|---|---|---:|---:|---:|" + ("---:|" if delivery else "") + "---:|---:|---:|---:|"
+             + ("---:|" if delivery else "") + "---:|---:|---:|"]
+    for scenario, by_server, medians, ratio in rows:
+        for server in SERVERS:
+            runs = by_server[server]
+            rates = [run[metric.rate] for run in runs]
+            expected = f" | {median(runs, lambda run: run['expectedDeliveriesPerSecond']):,.0f}" if delivery else ""
+            checks = (f" | {sum(run['lost'] for run in runs)} / {sum(run['duplicated'] for run in runs)}"
+                      f" / {sum(run['reordered'] for run in runs)}") if delivery else ""
+            lines.append(
+                f"| {scenario['label']} | {NAMES[server]} | {medians[server]:,.0f} | {min(rates):,.0f}–{max(rates):,.0f}"
+                f" | {f'**{ratio:.2f}×**' if server == 'switchboard' else ''}{expected}"
+                f" | {latency(runs, metric, 'p50'):,.3f} | {latency(runs, metric, 'p99'):,.3f}"
+                f" | {latency(runs, metric, 'p99.9'):,.3f} | {latency(runs, metric, 'max'):,.3f}{checks}"
+                f" | {sum(run['errors'] for run in runs)} | {cpu(runs)}"
+                f" | {median(runs, lambda run: server_micros_per_request(run, metric, setup)):.1f} |")
+    return "\n".join(lines)
+
+
+def memory_table(rows, metric):
+    lines = ["| scenario | server | bytes/connection, VmRSS (median) | min–max | Switchboard ÷ Nchan"
+             " | bytes/connection, Pss (median) | Switchboard ÷ Nchan (Pss) | MB before → open (median)"
+             " | connections held | processes | errors |",
              "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for scenario, by_server, medians, ratio in rows:
+        pss = {server: median(runs, lambda run: run.get("proportionalBytesPerConnection") or 0)
+               for server, runs in by_server.items()}
+        pss_ratio = f"**{pss['switchboard'] / pss['nchan']:.2f}×**" if pss["nchan"] else "–"
         for server in SERVERS:
             runs = by_server[server]
             rates = [run[metric.rate] for run in runs]
             lines.append(
                 f"| {scenario['label']} | {NAMES[server]} | {medians[server]:,.0f} | {min(rates):,.0f}–{max(rates):,.0f}"
-                f" | {f'**{ratio:.2f}×**' if server == 'switchboard' else ''}"
-                f" | {latency(runs, metric, 'p50'):.3f} | {latency(runs, metric, 'p99'):.3f}"
-                f" | {latency(runs, metric, 'p99.9'):.3f} | {sum(run['errors'] for run in runs)} | {cpu(runs)}"
-                f" | {median(runs, lambda run: server_micros_per_request(run, metric, setup)):.0f} |")
+                f" | {f'**{ratio:.2f}×**' if server == 'switchboard' else ''} | {pss[server]:,.0f}"
+                f" | {pss_ratio if server == 'switchboard' else ''}"
+                f" | {median(runs, lambda run: run['residentBytesBefore']) / 2**20:,.1f} →"
+                f" {median(runs, lambda run: run['residentBytesOpen']) / 2**20:,.1f}"
+                f" | {min(run['subscribed'] for run in runs):,} of {runs[0]['connections']:,}"
+                f" | {len(runs[0]['serverPids'])} | {sum(run['errors'] for run in runs)} |")
     return "\n".join(lines)
 
 
@@ -98,10 +167,12 @@ def chart(rows, metric, setup, path):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    labels = [scenario["label"] for scenario, *_ in rows]
+    if metric.kind == "memory":
+        return memory_chart(rows, metric, setup, path, plt)
+    labels = [textwrap.fill(scenario["label"], 22) for scenario, *_ in rows]
     x = range(len(rows))
     width = 0.38
-    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.6), gridspec_kw={"width_ratios": [3, 2]})
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11 if len(rows) <= 2 else 14, 5), gridspec_kw={"width_ratios": [3, 2]})
     for offset, server in ((-width / 2, "switchboard"), (width / 2, "nchan")):
         values = [medians[server] for _, _, medians, _ in rows]
         low = [medians[server] - min(r[metric.rate] for r in by[server]) for _, by, medians, _ in rows]
@@ -114,26 +185,87 @@ def chart(rows, metric, setup, path):
         p99 = [latency(by[server], metric, "p99") for _, by, _, _ in rows]
         right.bar([i + offset for i in x], p99, width, color=COLOURS[server], alpha=0.35,
                   label=f"{NAMES[server]} p99")
+        if metric.kind == "delivery":
+            p999 = [latency(by[server], metric, "p99.9") for _, by, _, _ in rows]
+            right.scatter([i + offset for i in x], p999, color=COLOURS[server], marker="_", s=200,
+                          label=f"{NAMES[server]} p99.9")
         right.bar([i + offset for i in x], p50, width, color=COLOURS[server], label=f"{NAMES[server]} p50")
     for i, (_, by, medians, ratio) in enumerate(rows):
         top = max(max(r[metric.rate] for r in by[s]) for s in SERVERS)
         left.annotate(f"Switchboard {ratio:.2f}× Nchan", (i, top), textcoords="offset points", xytext=(0, 6),
                       ha="center", fontsize=9, fontweight="bold")
-    left.set_xticks(list(x), labels)
+    left.set_xticks(list(x), labels, fontsize=8 if len(rows) > 2 else 10)
     left.set_ylabel(f"{metric.unit}, median of {setup['rounds']} rounds (bars: min–max)")
     left.set_ylim(0, left.get_ylim()[1] * 1.12)
     left.legend(loc="upper left", fontsize=8)
     left.set_title("Throughput (higher is better)", fontsize=10)
-    right.set_xticks(list(x), labels, fontsize=8)
+    right.set_xticks(list(x), [textwrap.fill(label, 16) for label in labels], fontsize=7)
     right.set_yscale("log")
     right.set_ylabel("latency, ms (log scale)")
     right.legend(fontsize=7)
-    right.set_title("Latency p50 (solid) and p99 (pale); lower is better", fontsize=10)
+    right.set_title("Latency: p50 (solid), p99 (pale)" + (", p99.9 (dash)" if metric.kind == "delivery" else "")
+                    + "; lower is better", fontsize=9)
     fig.suptitle(f"{metric.title}. {setup['nproc']} cores shared: servers on CPU {setup['serverCpus']},"
                  f" generator on CPU {setup['generatorCpus']}", fontsize=11)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
+
+
+def memory_chart(rows, metric, setup, path, plt):
+    labels = [scenario["label"] for scenario, *_ in rows]
+    fig, axis = plt.subplots(figsize=(8, 4.6))
+    kinds = (("bytesPerConnection", "VmRSS"), ("proportionalBytesPerConnection", "Pss"))
+    width = 0.2
+    for j, (field, name) in enumerate(kinds):
+        for k, server in enumerate(SERVERS):
+            offset = (j * 2 + k - 1.5) * width
+            values = [median(by[server], lambda run: run.get(field) or 0) for _, by, _, _ in rows]
+            bars = axis.bar([i + offset for i in range(len(rows))], values, width, color=COLOURS[server],
+                            alpha=1.0 if name == "VmRSS" else 0.5, label=f"{NAMES[server]}, {name}")
+            axis.bar_label(bars, labels=[f"{v:,.0f}" for v in values], padding=2, fontsize=8)
+    for i, (_, by, medians, ratio) in enumerate(rows):
+        axis.annotate(f"Switchboard {ratio:.2f}× Nchan (VmRSS)", (i, max(medians.values())), textcoords="offset points",
+                      xytext=(0, 18), ha="center", fontsize=9, fontweight="bold")
+    axis.set_xticks(list(range(len(rows))), labels)
+    axis.set_ylabel(f"server memory growth, bytes per idle connection\n(median of {setup['rounds']} rounds)")
+    axis.set_ylim(0, axis.get_ylim()[1] * 1.2)
+    axis.legend(fontsize=8, loc="upper right")
+    axis.set_title("Memory per idle connection (lower is better)", fontsize=10)
+    fig.suptitle(f"{metric.title}. {setup['nproc']} cores shared: servers on CPU {setup['serverCpus']},"
+                 f" generator on CPU {setup['generatorCpus']}", fontsize=11)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def notes(metric, setup):
+    """What to keep in mind when reading the table, by kind of bench."""
+    if metric.kind == "memory":
+        return f"""The memory is read {setup['warmupSeconds']} s after the last connection was subscribed and again
+{setup['durationSeconds']} s later; bytes per connection is the growth between before the first one was
+opened and the first reading, divided by the connections held. For Switchboard it is the JVM's memory
+(one process: `VmRSS` and `Pss` grow alike), and includes heap the JVM committed and does not give
+back (an upper bound of what a connection holds live; `-Xms1g` commits the heap's address range up
+front, but its pages count only once touched). For Nchan it is nginx's master and worker(s) summed:
+`VmRSS` counts a page of the shared-memory zone once per process that touched it, `Pss` once in all.
+Neither server published anything during these runs."""
+    per = PER[metric.unit]
+    text = f"""CPU is averaged over each generator's whole run (JVM start and warm-up included), in cores of this
+{setup['nproc']}-core machine. "Server CPU µs per {per}" is the server's CPU time over the run divided
+by its {metric.unit.split('/')[0]}, counting warm-up at the measured rate: rough, but it does not depend on how
+fast the generator is. When the generator keeps its core all but fully busy (the generator column near
+1.00) it, not the server, sets the pace, and the rate understates what that server could take. Run-to-run
+spread on this shared machine is large; treat differences inside the min–max columns as noise."""
+    if metric.kind == "delivery":
+        text += f"""
+
+The rate is fixed (open loop), so a server that keeps up delivers the expected rate and the ratio of
+deliveries/s is about 1.00: the scenarios tell the servers apart by latency, by how many of the
+{metric.unit} were late, and by CPU per delivery. Latency is from when a message was due to be
+published to its receipt, over the counted window; lost / dup / reordered are summed over all rounds
+and subscribers, the whole run included."""
+    return text
 
 
 def section(setup, rows, bench, reports, chart_name):
@@ -183,9 +315,8 @@ kept the machine; "other" (everything else, kernel threads included) reached {ot
   `keepalive_requests` raised so that no connection is closed during a run
   ([bench/peers/nchan](../bench/peers/nchan/README.md) has the whole configuration).
 - Load: the same generator for both (`./switchboard bench`, `java {setup['benchJavaOpts']}`,
-  {setup['generatorEventLoops']} event loop), only `--target` differing: it publishes to
-  `/v1/channels/bench0/messages` or `/pub/bench0`; {setup['warmupSeconds']} s of warm-up, then
-  {setup['durationSeconds']} s counted.
+  {setup['generatorEventLoops']} event loop, `ulimit -n` {setup.get('nofile', 'as the shell had it')}), only `--target` differing:
+  {metric.load}; {setup['warmupSeconds']} s of warm-up, then {setup['durationSeconds']} s counted.
 - {setup['rounds']} rounds; each round runs every scenario on both servers, Switchboard first in
   odd rounds and Nchan first in even ones. Medians across rounds; "Switchboard ÷ Nchan" is the ratio
   of the median rates. Every figure comes from this one run of the script.
@@ -196,13 +327,7 @@ kept the machine; "other" (everything else, kernel threads included) reached {ot
 
 ![{metric.title}]({chart_name})
 
-{len(runs)} runs, {errors} errors (summed over all rounds, warm-up included). CPU is averaged over
-each generator's whole run (JVM start and warm-up included), in cores of this {setup['nproc']}-core
-machine. "Server CPU µs per request" is the server's CPU time over the run divided by its requests,
-counting warm-up at the measured rate: rough, but it does not depend on how fast the generator is.
-When the generator keeps its core all but fully busy (the generator column near 1.00) it, not
-the server, sets the pace, and the rate understates what that server could take. Run-to-run
-spread on this shared machine is large; treat differences inside the min–max columns as noise.
+{len(runs)} runs, {errors} errors (summed over all rounds, warm-up included). {notes(metric, setup)}
 """
 
 

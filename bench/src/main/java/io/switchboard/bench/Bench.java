@@ -79,6 +79,7 @@ abstract class Bench<P> implements Callable<Integer> {
    * clients {@link ProgressLine#count() count} on {@code progress} what they finish.
    *
    * @throws TimeoutException when clients were still busy long after the deadline
+   * @throws IllegalStateException when the run cannot go on, saying why (a channel that could not be emptied)
    */
   abstract BenchReport run(Vertx vertx, P plan, ProgressLine progress) throws TimeoutException;
 
@@ -109,6 +110,9 @@ abstract class Bench<P> implements Callable<Integer> {
       return report.passed() ? BenchCommand.OK : BenchCommand.FAILED;
     } catch (TimeoutException stuck) {
       spec.commandLine().getErr().println("switchboard-bench: " + stuck.getMessage());
+      return BenchCommand.FAILED;
+    } catch (IllegalStateException cannotRun) {
+      spec.commandLine().getErr().println("switchboard-bench: " + cannotRun.getMessage());
       return BenchCommand.FAILED;
     } finally {
       vertx.close().await();

@@ -14,6 +14,8 @@ import picocli.CommandLine.Option;
  * A bench of deliveries to subscribers: {@code fanout} (many subscribers on one channel) and
  * {@code channels} (a channel each). The run, in phases:
  * <ol>
+ *   <li>emptying: the channels are emptied first when the target's subscriptions would start with
+ *       what they already hold ({@link EmptyChannels}; Nchan);
  *   <li>subscribing: every subscriber connects and is confirmed subscribed ({@link SubscriberGroup}),
  *       at most {@code --connects} at a time; nothing is published before all have been tried;
  *   <li>publishing: open-loop {@link PacedPublisher}s publish at the plan's rate over the warm-up
@@ -64,6 +66,7 @@ abstract class DeliveryBench extends Bench<DeliveryPlan> {
     AtomicReference<String> phase = new AtomicReference<>("subscribing");
     try (SubscriberProgressLine progress = new SubscriberProgressLine(benchName(), live, subscribers.subscribers(), phase::get,
         spec.commandLine().getErr())) {
+      emptyChannels(vertx, subscribers);
       List<SubscriberGroup> groups = deployGroups(vertx, subscribers, live);
       awaitAll(groups.stream().map(SubscriberGroup::opened).toList(), openLimit(subscribers), "subscribers being opened");
 
@@ -98,6 +101,15 @@ abstract class DeliveryBench extends Bench<DeliveryPlan> {
       GroupTally tally = GroupTally.sum(awaitAll(groups.stream().map(group -> group.finish(ledger)).toList(), GRACE,
           "subscribers closing"));
       return new DeliveryReport(benchName(), plan, ledger, tally, drain, drained);
+    }
+  }
+
+  /** @throws IllegalStateException when a channel could not be emptied: the run would count its old messages */
+  private static void emptyChannels(Vertx vertx, SubscriberPlan subscribers) throws TimeoutException {
+    try {
+      awaitAll(List.of(EmptyChannels.clear(vertx, subscribers)), GRACE, "channels being emptied");
+    } catch (RuntimeException refused) {
+      throw new IllegalStateException("emptying the channels before subscribing failed: " + refused.getMessage(), refused);
     }
   }
 

@@ -2,6 +2,7 @@ package io.switchboard.bench;
 
 import io.vertx.core.Vertx;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeoutException;
@@ -40,9 +41,10 @@ final class IdleBench extends Bench<IdlePlan> {
   String via;
 
 
-  @Option(names = "--server-pid", paramLabel = "PID",
-      description = "The server's process id (default: the process listening on the --url port, as ss -ltnp shows it).")
-  Long serverPid;
+  @Option(names = "--server-pid", paramLabel = "PID", split = ",",
+      description = "The server's process id, or several, comma-separated (nginx's master and workers), whose memory is"
+          + " summed (default: every process listening on the --url port, as ss -ltnp shows them).")
+  List<Long> serverPids = new ArrayList<>();
 
   @Option(names = "--connects", paramLabel = "N", defaultValue = "256",
       description = "Connections opening at a time (default ${DEFAULT-VALUE}).")
@@ -52,7 +54,7 @@ final class IdleBench extends Bench<IdlePlan> {
   IdlePlan plan(BenchPlan bench) {
     SubscriberPlan subscribers = new SubscriberPlan(bench, bench.target(), Via.named(via), connections, channels, connects);
     FileDescriptors.requireRoomFor("--connections", connections);
-    ServerProcess server = ServerProcess.find(serverPid == null ? OptionalLong.empty() : OptionalLong.of(serverPid), bench.port());
+    ServerProcess server = ServerProcess.find(serverPids, bench.port());
     return new IdlePlan(subscribers, server);
   }
 
@@ -74,12 +76,14 @@ final class IdleBench extends Bench<IdlePlan> {
     try (SubscriberProgressLine progress = new SubscriberProgressLine("idle", live, subscribers.subscribers(), phase::get,
         spec.commandLine().getErr())) {
       long before = plan.server().residentBytes();
+      OptionalLong proportionalBefore = plan.server().proportionalBytes();
       List<SubscriberGroup> groups = DeliveryBench.deployGroups(vertx, subscribers, live);
       awaitAll(groups.stream().map(SubscriberGroup::opened).toList(), DeliveryBench.openLimit(subscribers),
           "connections being opened");
       phase.set("settling");
       DeliveryBench.sleep(subscribers.bench().warmup().toMillis());
       long open = plan.server().residentBytes();
+      OptionalLong proportionalOpen = plan.server().proportionalBytes();
       phase.set("holding");
       DeliveryBench.sleep(subscribers.bench().duration().toMillis());
       long end = plan.server().residentBytes();
@@ -87,7 +91,7 @@ final class IdleBench extends Bench<IdlePlan> {
       phase.set("closing");
       GroupTally tally = GroupTally.sum(awaitAll(groups.stream().map(group -> group.finish(null)).toList(), GRACE,
           "connections closing"));
-      return new IdleReport(plan, tally, before, open, end, ended);
+      return new IdleReport(plan, tally, before, open, end, proportionalBefore, proportionalOpen, ended);
     }
   }
 }

@@ -15,8 +15,16 @@ import java.util.Optional;
  * EventSource stream (each message an event with {@code id:} and {@code data:}), a WebSocket (each
  * message one text frame with the raw data, subscribed by opening it) and long polls (one message
  * per answer, with {@code Last-Modified} and {@code Etag}, sent back as {@code If-Modified-Since}
- * and {@code If-None-Match} to get the next one). Not yet run against a real Nchan: the peer
- * scripts that start one live beside the compare script.
+ * and {@code If-None-Match} to get the next one).
+ *
+ * <p>Checked against Nchan 1.3.6 (bench/peers/nchan/README.md): a subscriber without a cursor
+ * first gets every message the channel holds (Nchan's default {@code nchan_subscriber_first_message
+ * oldest}), on every transport, and no request asks for "from now" instead ({@code last_event_id}
+ * takes only a real id), so the run empties each channel first ({@link #clearPath}: {@code DELETE
+ * /pub/{id}}); the same behaviour then makes subscribing race-free, as a subscriber that registers
+ * after the first publish still gets it. A long poll without a cursor on an empty channel is held
+ * until the first message; the EventSource stream opens with a {@code : hi} comment; WebSocket
+ * frames carry the raw data alone.
  */
 final class NchanTarget implements Target {
   static final String NAME = "nchan";
@@ -34,6 +42,11 @@ final class NchanTarget implements Target {
   @Override
   public boolean accepted(int status) {
     return status == 201 || status == 202;
+  }
+
+  @Override
+  public Optional<String> clearPath(String channel) {
+    return Optional.of(publishPath(channel));
   }
 
   @Override

@@ -40,6 +40,11 @@ final class SwitchboardTarget implements Target {
   }
 
   @Override
+  public Optional<String> clearPath(String channel) {
+    return Optional.empty(); // a subscription without a cursor starts from now
+  }
+
+  @Override
   public String streamPath(String channel) {
     return messagesPath(channel);
   }

@@ -25,6 +25,13 @@ interface Target {
   /** Whether a publish answered {@code status} was accepted. */
   boolean accepted(int status);
 
+  /**
+   * The path whose {@code DELETE} empties {@code channel} before a run subscribes to it (answered
+   * 200, or 404 for a channel that holds nothing), for a server whose subscriptions without a cursor
+   * start with the messages the channel already holds; empty when they start from now anyway.
+   */
+  Optional<String> clearPath(String channel);
+
   /** The path of an event stream of {@code channel}, requested with {@code Accept: text/event-stream}, from now. */
   String streamPath(String channel);
 

@@ -9,8 +9,10 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -47,5 +49,23 @@ class IdleBenchTest {
     assertThat(report.getLong("endedWhileOpen")).isZero();
     assertThat(report.getLong("errors")).isZero();
     assertThat(report.getLong("residentBytesOpen")).isPositive();
+  }
+
+  @Test
+  void severalServerProcessesAreReadAndTheirMemorySummed(@TempDir Path dir) throws Exception {
+    Path json = dir.resolve("report.json");
+    StringWriter out = new StringWriter();
+    long self = ProcessHandle.current().pid();
+
+    int status = BenchCommand.commandLine().setOut(new PrintWriter(out)).execute("idle",
+        "--url", "http://127.0.0.1:" + server.port(), "--connections", "2",
+        "--server-pid", self + "," + self, "--warmup", "0", "--duration", "1", "--json", json.toString());
+
+    assertThat(status).as(out.toString()).isEqualTo(BenchCommand.OK);
+    assertThat(out.toString()).contains("server pid(s) " + self + "," + self, "summed over 2 process(es)");
+    JsonObject report = new JsonObject(Files.readString(json));
+    assertThat(report.getJsonArray("serverPids")).hasSize(2);
+    assertThat(report.getLong("residentBytesOpen")).isGreaterThan(new ServerProcess(List.of(self)).residentBytes());
+    assertThat(report.getValue("proportionalBytesPerConnection")).isNotNull();
   }
 }
