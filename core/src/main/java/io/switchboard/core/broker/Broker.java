@@ -219,7 +219,8 @@ public final class Broker {
   }
 
   private void onAppended(Message message) {
-    Set<WaitingRead> set = waiters.get(message.channel());
+    // Most appends have no held read waiting: skip the lookup then, it shows in profiles.
+    Set<WaitingRead> set = waiters.isEmpty() ? null : waiters.get(message.channel());
     if (set != null) {
       set.forEach(waiting -> waiting.onAppended(message));
     }
