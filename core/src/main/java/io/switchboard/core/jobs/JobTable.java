@@ -109,10 +109,6 @@ public final class JobTable {
     return removed;
   }
 
-  public synchronized int size() {
-    return jobs.size();
-  }
-
   private void replaceUnchecked(Job changed) {
     unindex(jobs.get(changed.id()));
     put(changed);

@@ -109,10 +109,6 @@ public final class Jobs {
     scheduleSweep();
   }
 
-  public JobSettings settings() {
-    return settings;
-  }
-
   /**
    * Checks a queue name: the rules of a channel name, at most {@value #MAX_QUEUE_LENGTH} characters.
    *

@@ -103,11 +103,6 @@ final class EmbeddedJobStore extends JobTableStore {
     return durable;
   }
 
-  /** How many jobs the table holds; for tests. */
-  int size() {
-    return table.size();
-  }
-
   private <T> void write(Job job, Optional<JobStatus> before, CompletableFuture<T> durable, T value) {
     Runnable onDurable = () -> {
       // The change is stored whatever the listener does: a listener that throws (the group commit
