@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,13 +67,12 @@ abstract class Bench<P> implements Callable<Integer> {
    */
   abstract P plan(BenchPlan bench);
 
-  /** What the progress line counts per second: {@code req/s}, {@code jobs/s}. */
-  abstract String progressUnit();
-
-  /** Whether the bench prints a progress line of its own instead of the shared one. */
-  boolean printsOwnProgress() {
-    return false;
-  }
+  /**
+   * The progress line the bench's clients count on: {@link ProgressLine#printing} with what they
+   * count per second ({@code req/s}, {@code jobs/s}), or {@link ProgressLine#quiet} for a bench
+   * that prints a line of its own.
+   */
+  abstract ProgressLine progressLine(PrintWriter err, BenchPlan bench);
 
   /**
    * Runs the bench on {@code vertx}, from the main thread, until it has stopped by itself; its
@@ -97,9 +97,7 @@ abstract class Bench<P> implements Callable<Integer> {
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(bench.eventLoops()));
     try {
       BenchReport report;
-      try (ProgressLine progress = printsOwnProgress()
-          ? ProgressLine.quiet(spec.commandLine().getErr(), bench)
-          : new ProgressLine(spec.commandLine().getErr(), ProgressLine.onTerminal(), progressUnit(), bench)) {
+      try (ProgressLine progress = progressLine(spec.commandLine().getErr(), bench)) {
         report = run(vertx, plan, progress);
       }
       spec.commandLine().getOut().print(report.table());

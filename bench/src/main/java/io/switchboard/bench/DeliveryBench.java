@@ -2,6 +2,7 @@ package io.switchboard.bench;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,14 +50,10 @@ abstract class DeliveryBench extends Bench<DeliveryPlan> {
   /** {@code fanout} or {@code channels}, for the report. */
   abstract String benchName();
 
+  /** Subscriber benches print their own line, with subscriptions and deliveries ({@link SubscriberProgressLine}). */
   @Override
-  String progressUnit() {
-    return "";
-  }
-
-  @Override
-  boolean printsOwnProgress() {
-    return true;
+  ProgressLine progressLine(PrintWriter err, BenchPlan bench) {
+    return ProgressLine.quiet(err, bench);
   }
 
   @Override

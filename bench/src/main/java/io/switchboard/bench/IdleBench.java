@@ -1,6 +1,7 @@
 package io.switchboard.bench;
 
 import io.vertx.core.Vertx;
+import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,14 +59,10 @@ final class IdleBench extends Bench<IdlePlan> {
     return new IdlePlan(subscribers, server);
   }
 
+  /** Subscriber benches print their own line, with subscriptions and deliveries ({@link SubscriberProgressLine}). */
   @Override
-  String progressUnit() {
-    return "";
-  }
-
-  @Override
-  boolean printsOwnProgress() {
-    return true;
+  ProgressLine progressLine(PrintWriter err, BenchPlan bench) {
+    return ProgressLine.quiet(err, bench);
   }
 
   @Override

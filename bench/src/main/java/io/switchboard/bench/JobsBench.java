@@ -7,6 +7,7 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
+import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,8 +68,8 @@ final class JobsBench extends Bench<JobsPlan> {
   }
 
   @Override
-  String progressUnit() {
-    return "jobs/s";
+  ProgressLine progressLine(PrintWriter err, BenchPlan bench) {
+    return ProgressLine.printing(err, "jobs/s", bench);
   }
 
   @Override

@@ -37,13 +37,9 @@ final class ProgressLine implements AutoCloseable {
   private int width;
 
   /**
-   * Starts printing to {@code err}; {@code unit} names what {@link #count()} counts per second
-   * ({@code req/s}, {@code jobs/s}); {@code overwrite} is for a terminal.
+   * Starts printing to {@code err} when {@code printing}; {@code unit} names what {@link #count()}
+   * counts per second ({@code req/s}, {@code jobs/s}); {@code overwrite} is for a terminal.
    */
-  ProgressLine(PrintWriter err, boolean overwrite, String unit, BenchPlan plan) {
-    this(err, overwrite, unit, plan, /* printing= */ true);
-  }
-
   private ProgressLine(PrintWriter err, boolean overwrite, String unit, BenchPlan plan, boolean printing) {
     this.err = err;
     this.overwrite = overwrite;
@@ -52,6 +48,11 @@ final class ProgressLine implements AutoCloseable {
     if (printing) {
       printer.scheduleAtFixedRate(this::print, PERIOD_MILLIS, PERIOD_MILLIS, TimeUnit.MILLISECONDS);
     }
+  }
+
+  /** A line printed each second, overwritten in place on a terminal; {@code unit} names what {@link #count()} counts per second. */
+  static ProgressLine printing(PrintWriter err, String unit, BenchPlan plan) {
+    return new ProgressLine(err, onTerminal(), unit, plan, /* printing= */ true);
   }
 
   /** A line that counts but prints nothing, for a bench that prints a progress line of its own. */

@@ -5,6 +5,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
+import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,8 +43,8 @@ final class PublishBench extends Bench<PublishPlan> {
   }
 
   @Override
-  String progressUnit() {
-    return "req/s";
+  ProgressLine progressLine(PrintWriter err, BenchPlan bench) {
+    return ProgressLine.printing(err, "req/s", bench);
   }
 
   @Override
