@@ -41,6 +41,8 @@ import org.slf4j.LoggerFactory;
 final class WsWorker {
   /** The most jobs one connection may hold per queue. */
   static final int MAX_HELD = 100;
+  /** The most queues one connection may work on, so that one client cannot hold unbounded waiting claims. */
+  static final int MAX_QUEUES = 32;
 
   private static final Logger log = LoggerFactory.getLogger(WsWorker.class);
 
@@ -62,6 +64,10 @@ final class WsWorker {
     String queue = Jobs.checkQueue(frame.requiredText("queue"));
     int max = wholeNumber(frame, "max", 0, MAX_HELD).orElse(1);
     Duration lease = wholeNumber(frame, "lease", 1, (int) JobSettings.MAX_LEASE.toSeconds()).map(Duration::ofSeconds).orElse(defaultLease);
+    if (!queues.containsKey(queue) && queues.size() >= MAX_QUEUES) {
+      send.accept(WsFrames.error(frame.ref(), 429, "at most " + MAX_QUEUES + " queues per connection; open another connection"));
+      return;
+    }
     QueueWork work = queues.computeIfAbsent(queue, QueueWork::new);
     work.max = max;
     work.lease = lease;

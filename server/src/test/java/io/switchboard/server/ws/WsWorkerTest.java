@@ -143,6 +143,21 @@ class WsWorkerTest {
   }
 
   @Test
+  void oneConnectionWorksOnAtMost32QueuesSoThatItsWaitingClaimsStayBounded() {
+    String prefix = uniqueChannel("ws-many");
+    WsClient worker = connect();
+    for (int i = 0; i < 32; i++) {
+      worker.send(frame("op", "work", "queue", prefix + "-" + i, "max", 100, "ref", "w" + i));
+      worker.ack("w" + i);
+    }
+
+    worker.send(frame("op", "work", "queue", prefix + "-32", "ref", "over"));
+    assertThat(errorFor(worker, "over", 429)).contains("32 queues");
+    worker.send(frame("op", "work", "queue", prefix + "-0", "max", 0, "ref", "again"));
+    worker.ack("again");
+  }
+
+  @Test
   void badWorkerFramesGetErrorFramesWithTheHttpStatuses() {
     String queue = uniqueChannel("ws-bad");
     String id = submit(queue, "x");
