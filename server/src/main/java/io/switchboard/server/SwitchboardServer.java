@@ -1,5 +1,7 @@
 package io.switchboard.server;
 
+import io.switchboard.core.auth.Authorizer;
+import io.switchboard.core.auth.Grants;
 import io.switchboard.core.broker.Broker;
 import io.switchboard.core.engine.Engine;
 import io.switchboard.core.engine.EngineContext;
@@ -9,6 +11,8 @@ import io.switchboard.core.session.Sessions;
 import io.switchboard.server.jobs.CallbackSender;
 import io.switchboard.server.jobs.JobJson;
 import io.switchboard.core.engine.EngineException;
+import io.switchboard.server.auth.TokenVerifier;
+import io.switchboard.server.config.AuthConfig;
 import io.switchboard.server.config.Settings;
 import io.switchboard.server.http.HttpTransport;
 import io.vertx.core.AbstractVerticle;
@@ -21,6 +25,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -50,6 +55,7 @@ public final class SwitchboardServer {
   private final List<HttpServer> httpServers = new CopyOnWriteArrayList<>();
   private final AtomicBoolean stopping = new AtomicBoolean();
   private final HttpTransport transport;
+  private final Authorizer authorizer;
   private volatile int port;
 
   private SwitchboardServer(Settings settings, Vertx vertx, Engine engine) {
@@ -62,7 +68,12 @@ public final class SwitchboardServer {
     this.jobs = new Jobs(engine.jobs(), broker, Clock.systemUTC(), scheduler, settings.jobs().jobSettings(settings.maxMessageSize()),
         JobJson::channelText);
     this.callbacks = new CallbackSender(vertx, jobs, settings.jobs());
-    this.transport = new HttpTransport(broker, sessions, jobs, settings, stopping::get);
+    AuthConfig auth = settings.auth();
+    this.authorizer = auth.enabled()
+        ? Authorizer.enabled(Grants.ofPatterns(auth.anonymousPublish(), auth.anonymousSubscribe()))
+        : Authorizer.disabled();
+    Optional<TokenVerifier> verifier = auth.enabled() ? Optional.of(TokenVerifier.of(auth)) : Optional.empty();
+    this.transport = new HttpTransport(broker, sessions, jobs, settings, authorizer, verifier, stopping::get);
   }
 
   /**
@@ -151,6 +162,21 @@ public final class SwitchboardServer {
     if (!vertx.isNativeTransportEnabled()) {
       log.info("the native transport is not available here: {}", String.valueOf(vertx.unavailableNativeTransportCause()));
     }
+    logAuthentication();
+  }
+
+  private void logAuthentication() {
+    AuthConfig auth = settings.auth();
+    if (!authorizer.isEnabled()) {
+      log.warn("authentication is OFF: anyone who can reach {}:{} may publish, read, run jobs and administer; "
+          + "configure auth.secret, auth.public-key or auth.jwks to turn it on (docs/security.md)", settings.host(), port);
+      return;
+    }
+    String key = auth.secret().isPresent() ? "an HS256 secret"
+        : auth.publicKey().map(file -> "the public key in " + file).orElseGet(() -> "the keys in " + auth.jwks().orElseThrow());
+    log.info("authentication is on: tokens verified with {}; without a token, callers may publish to {} and subscribe to {}", key,
+        auth.anonymousPublish().isEmpty() ? "nothing" : auth.anonymousPublish(),
+        auth.anonymousSubscribe().isEmpty() ? "nothing" : auth.anonymousSubscribe());
   }
 
   private void deploy(int listenPort, int instances) {

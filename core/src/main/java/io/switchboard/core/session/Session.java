@@ -23,15 +23,20 @@ import java.util.Objects;
  * @param createdAt epoch milliseconds
  * @param lastActiveAt epoch milliseconds of the last use that was recorded
  * @param idleTimeoutMillis how long the session lives unused
+ * @param owner the subject of the token that created it; empty when created without one, or with
+ *     authentication off
  */
 public record Session(String id, List<ChannelPattern> patterns, StreamCursor position, long createdAt, long lastActiveAt,
-    long idleTimeoutMillis) {
-  private static final byte FORMAT = 1;
+    long idleTimeoutMillis, String owner) {
+  /** Format 1 had no owner; it is still read, as a session of nobody in particular. */
+  private static final byte FORMAT_WITHOUT_OWNER = 1;
+  private static final byte FORMAT = 2;
 
   public Session {
     Objects.requireNonNull(id, "id");
     patterns = List.copyOf(patterns);
     Objects.requireNonNull(position, "position");
+    Objects.requireNonNull(owner, "owner");
   }
 
   /** Epoch milliseconds at which the session is gone unless used before. */
@@ -49,11 +54,11 @@ public record Session(String id, List<ChannelPattern> patterns, StreamCursor pos
   }
 
   public Session withPosition(StreamCursor newPosition, long now) {
-    return new Session(id, patterns, newPosition, createdAt, now, idleTimeoutMillis);
+    return new Session(id, patterns, newPosition, createdAt, now, idleTimeoutMillis, owner);
   }
 
   public Session usedAt(long now) {
-    return new Session(id, patterns, position, createdAt, now, idleTimeoutMillis);
+    return new Session(id, patterns, position, createdAt, now, idleTimeoutMillis, owner);
   }
 
   /** The record as bytes, for engines that store bytes; {@link #decode} reads it back. */
@@ -70,6 +75,7 @@ public record Session(String id, List<ChannelPattern> patterns, StreamCursor pos
         out.writeUTF(pattern.value());
       }
       out.writeUTF(position.encode());
+      out.writeUTF(owner);
     } catch (IOException impossible) {
       throw new UncheckedIOException(impossible);
     }
@@ -82,7 +88,7 @@ public record Session(String id, List<ChannelPattern> patterns, StreamCursor pos
   public static Session decode(byte[] encoded) {
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(encoded))) {
       byte format = in.readByte();
-      if (format != FORMAT) {
+      if (format != FORMAT && format != FORMAT_WITHOUT_OWNER) {
         throw new IllegalArgumentException("a stored session has format " + format + ", which this version cannot read");
       }
       String id = in.readUTF();
@@ -95,7 +101,8 @@ public record Session(String id, List<ChannelPattern> patterns, StreamCursor pos
         patterns.add(ChannelPattern.of(in.readUTF()));
       }
       StreamCursor position = StreamCursor.parse(in.readUTF());
-      return new Session(id, patterns, position, createdAt, lastActiveAt, idleTimeoutMillis);
+      String owner = format == FORMAT ? in.readUTF() : "";
+      return new Session(id, patterns, position, createdAt, lastActiveAt, idleTimeoutMillis, owner);
     } catch (IOException | RuntimeException damaged) {
       throw new IllegalArgumentException("a stored session record is damaged: " + damaged.getMessage(), damaged);
     }

@@ -55,8 +55,10 @@ public final class Sessions {
   /**
    * Starts a session on {@code patterns} (1 to {@link #MAX_PATTERNS}) whose position is now: it
    * receives what is published from its creation on.
+   *
+   * @param owner the subject of the creator's token, or empty for nobody in particular
    */
-  public CompletionStage<Session> create(List<ChannelPattern> patterns) {
+  public CompletionStage<Session> create(List<ChannelPattern> patterns, String owner) {
     List<ChannelPattern> distinct = patterns.stream().distinct().toList();
     if (distinct.isEmpty()) {
       return CompletableFuture.failedFuture(new InvalidInputException("a session needs at least one channel or pattern"));
@@ -66,7 +68,7 @@ public final class Sessions {
           "a session subscribes to at most " + MAX_PATTERNS + " channels and patterns, not " + distinct.size()));
     }
     long now = clock.millis();
-    Session session = new Session(newId(), distinct, StreamCursor.since(now), now, now, idleTimeoutMillis);
+    Session session = new Session(newId(), distinct, StreamCursor.since(now), now, now, idleTimeoutMillis, owner);
     return store.create(session).thenApply(stored -> session);
   }
 

@@ -29,7 +29,7 @@ public abstract class SessionStoreContract {
   }
 
   protected static Session session(String id, long lastActiveAt) {
-    return new Session(id, List.of(ChannelPattern.of("orders.*")), StreamCursor.since(NOW), NOW, lastActiveAt, IDLE);
+    return new Session(id, List.of(ChannelPattern.of("orders.*")), StreamCursor.since(NOW), NOW, lastActiveAt, IDLE, "");
   }
 
   @Test

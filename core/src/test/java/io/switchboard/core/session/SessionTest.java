@@ -19,7 +19,7 @@ class SessionTest {
     Message seen = new Message(ORDERS, Cursor.of(ORDERS, 77, 5), 1_000, "x", Optional.empty());
     StreamCursor position = StreamCursor.since(900).after(seen);
     return new Session("AAAAAAAAAAAAAAAAAAAAAA", List.of(ChannelPattern.of("orders.*"), ChannelPattern.of("chat.>")), position,
-        800, 1_200, 60_000);
+        800, 1_200, 60_000, "alice");
   }
 
   @Test
@@ -27,6 +27,20 @@ class SessionTest {
     Session original = session();
 
     assertThat(Session.decode(original.encode())).isEqualTo(original);
+  }
+
+  @Test
+  void aRecordWrittenBeforeSessionsHadOwnersBelongsToNobody() {
+    byte[] current = session().encode();
+    int ownerBytes = 2 + "alice".length();
+    byte[] withoutOwner = java.util.Arrays.copyOf(current, current.length - ownerBytes);
+    withoutOwner[0] = 1;
+
+    Session decoded = Session.decode(withoutOwner);
+
+    assertThat(decoded.owner()).isEmpty();
+    assertThat(decoded.patterns()).isEqualTo(session().patterns());
+    assertThat(decoded.position()).isEqualTo(session().position());
   }
 
   @Test

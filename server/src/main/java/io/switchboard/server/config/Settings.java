@@ -26,6 +26,7 @@ import java.time.Duration;
  *     share a sync), else how often a durable engine syncs
  * @param sessionIdleTimeout how long a session lives without being used
  * @param jobs how jobs and their callbacks behave
+ * @param auth how callers authenticate, and what anonymous callers may do
  */
 public record Settings(
     String host,
@@ -44,7 +45,8 @@ public record Settings(
     Duration wsPingInterval,
     Duration syncInterval,
     Duration sessionIdleTimeout,
-    JobsConfig jobs) {
+    JobsConfig jobs,
+    AuthConfig auth) {
 
   public Settings {
     corsOrigins = java.util.List.copyOf(corsOrigins);
@@ -69,50 +71,54 @@ public record Settings(
   }
 
   public Settings withPort(int newPort) {
-    return new Settings(host, newPort, dataDir, engine, maxMessageSize, retention, idempotencyWindow, idempotencyMaxKeys, shutdownTimeout, sseHeartbeat, sseRetry, outboundBuffer, corsOrigins, wsPingInterval, syncInterval, sessionIdleTimeout, jobs);
+    return new Settings(host, newPort, dataDir, engine, maxMessageSize, retention, idempotencyWindow, idempotencyMaxKeys, shutdownTimeout, sseHeartbeat, sseRetry, outboundBuffer, corsOrigins, wsPingInterval, syncInterval, sessionIdleTimeout, jobs, auth);
   }
 
   public Settings withRetention(RetentionRules newRetention) {
-    return new Settings(host, port, dataDir, engine, maxMessageSize, newRetention, idempotencyWindow, idempotencyMaxKeys, shutdownTimeout, sseHeartbeat, sseRetry, outboundBuffer, corsOrigins, wsPingInterval, syncInterval, sessionIdleTimeout, jobs);
+    return new Settings(host, port, dataDir, engine, maxMessageSize, newRetention, idempotencyWindow, idempotencyMaxKeys, shutdownTimeout, sseHeartbeat, sseRetry, outboundBuffer, corsOrigins, wsPingInterval, syncInterval, sessionIdleTimeout, jobs, auth);
   }
 
   public Settings withMaxMessageSize(int newMaxMessageSize) {
-    return new Settings(host, port, dataDir, engine, newMaxMessageSize, retention, idempotencyWindow, idempotencyMaxKeys, shutdownTimeout, sseHeartbeat, sseRetry, outboundBuffer, corsOrigins, wsPingInterval, syncInterval, sessionIdleTimeout, jobs);
+    return new Settings(host, port, dataDir, engine, newMaxMessageSize, retention, idempotencyWindow, idempotencyMaxKeys, shutdownTimeout, sseHeartbeat, sseRetry, outboundBuffer, corsOrigins, wsPingInterval, syncInterval, sessionIdleTimeout, jobs, auth);
   }
 
   public Settings withShutdownTimeout(Duration newShutdownTimeout) {
-    return new Settings(host, port, dataDir, engine, maxMessageSize, retention, idempotencyWindow, idempotencyMaxKeys, newShutdownTimeout, sseHeartbeat, sseRetry, outboundBuffer, corsOrigins, wsPingInterval, syncInterval, sessionIdleTimeout, jobs);
+    return new Settings(host, port, dataDir, engine, maxMessageSize, retention, idempotencyWindow, idempotencyMaxKeys, newShutdownTimeout, sseHeartbeat, sseRetry, outboundBuffer, corsOrigins, wsPingInterval, syncInterval, sessionIdleTimeout, jobs, auth);
   }
 
   public Settings withSseHeartbeat(Duration newSseHeartbeat) {
-    return new Settings(host, port, dataDir, engine, maxMessageSize, retention, idempotencyWindow, idempotencyMaxKeys, shutdownTimeout, newSseHeartbeat, sseRetry, outboundBuffer, corsOrigins, wsPingInterval, syncInterval, sessionIdleTimeout, jobs);
+    return new Settings(host, port, dataDir, engine, maxMessageSize, retention, idempotencyWindow, idempotencyMaxKeys, shutdownTimeout, newSseHeartbeat, sseRetry, outboundBuffer, corsOrigins, wsPingInterval, syncInterval, sessionIdleTimeout, jobs, auth);
   }
 
   public Settings withOutboundBuffer(int newOutboundBuffer) {
-    return new Settings(host, port, dataDir, engine, maxMessageSize, retention, idempotencyWindow, idempotencyMaxKeys, shutdownTimeout, sseHeartbeat, sseRetry, newOutboundBuffer, corsOrigins, wsPingInterval, syncInterval, sessionIdleTimeout, jobs);
+    return new Settings(host, port, dataDir, engine, maxMessageSize, retention, idempotencyWindow, idempotencyMaxKeys, shutdownTimeout, sseHeartbeat, sseRetry, newOutboundBuffer, corsOrigins, wsPingInterval, syncInterval, sessionIdleTimeout, jobs, auth);
   }
 
   public Settings withCorsOrigins(java.util.List<String> newCorsOrigins) {
-    return new Settings(host, port, dataDir, engine, maxMessageSize, retention, idempotencyWindow, idempotencyMaxKeys, shutdownTimeout, sseHeartbeat, sseRetry, outboundBuffer, newCorsOrigins, wsPingInterval, syncInterval, sessionIdleTimeout, jobs);
+    return new Settings(host, port, dataDir, engine, maxMessageSize, retention, idempotencyWindow, idempotencyMaxKeys, shutdownTimeout, sseHeartbeat, sseRetry, outboundBuffer, newCorsOrigins, wsPingInterval, syncInterval, sessionIdleTimeout, jobs, auth);
   }
 
   public Settings withEngine(String newEngine, Path newDataDir) {
-    return new Settings(host, port, newDataDir, newEngine, maxMessageSize, retention, idempotencyWindow, idempotencyMaxKeys, shutdownTimeout, sseHeartbeat, sseRetry, outboundBuffer, corsOrigins, wsPingInterval, syncInterval, sessionIdleTimeout, jobs);
+    return new Settings(host, port, newDataDir, newEngine, maxMessageSize, retention, idempotencyWindow, idempotencyMaxKeys, shutdownTimeout, sseHeartbeat, sseRetry, outboundBuffer, corsOrigins, wsPingInterval, syncInterval, sessionIdleTimeout, jobs, auth);
   }
 
   public Settings withSyncInterval(Duration newSyncInterval) {
-    return new Settings(host, port, dataDir, engine, maxMessageSize, retention, idempotencyWindow, idempotencyMaxKeys, shutdownTimeout, sseHeartbeat, sseRetry, outboundBuffer, corsOrigins, wsPingInterval, newSyncInterval, sessionIdleTimeout, jobs);
+    return new Settings(host, port, dataDir, engine, maxMessageSize, retention, idempotencyWindow, idempotencyMaxKeys, shutdownTimeout, sseHeartbeat, sseRetry, outboundBuffer, corsOrigins, wsPingInterval, newSyncInterval, sessionIdleTimeout, jobs, auth);
   }
 
   public Settings withSessionIdleTimeout(Duration newSessionIdleTimeout) {
-    return new Settings(host, port, dataDir, engine, maxMessageSize, retention, idempotencyWindow, idempotencyMaxKeys, shutdownTimeout, sseHeartbeat, sseRetry, outboundBuffer, corsOrigins, wsPingInterval, syncInterval, newSessionIdleTimeout, jobs);
+    return new Settings(host, port, dataDir, engine, maxMessageSize, retention, idempotencyWindow, idempotencyMaxKeys, shutdownTimeout, sseHeartbeat, sseRetry, outboundBuffer, corsOrigins, wsPingInterval, syncInterval, newSessionIdleTimeout, jobs, auth);
   }
 
   public Settings withWsPingInterval(Duration newWsPingInterval) {
-    return new Settings(host, port, dataDir, engine, maxMessageSize, retention, idempotencyWindow, idempotencyMaxKeys, shutdownTimeout, sseHeartbeat, sseRetry, outboundBuffer, corsOrigins, newWsPingInterval, syncInterval, sessionIdleTimeout, jobs);
+    return new Settings(host, port, dataDir, engine, maxMessageSize, retention, idempotencyWindow, idempotencyMaxKeys, shutdownTimeout, sseHeartbeat, sseRetry, outboundBuffer, corsOrigins, newWsPingInterval, syncInterval, sessionIdleTimeout, jobs, auth);
+  }
+
+  public Settings withAuth(AuthConfig newAuth) {
+    return new Settings(host, port, dataDir, engine, maxMessageSize, retention, idempotencyWindow, idempotencyMaxKeys, shutdownTimeout, sseHeartbeat, sseRetry, outboundBuffer, corsOrigins, wsPingInterval, syncInterval, sessionIdleTimeout, jobs, newAuth);
   }
 
   public Settings withJobs(JobsConfig newJobs) {
-    return new Settings(host, port, dataDir, engine, maxMessageSize, retention, idempotencyWindow, idempotencyMaxKeys, shutdownTimeout, sseHeartbeat, sseRetry, outboundBuffer, corsOrigins, wsPingInterval, syncInterval, sessionIdleTimeout, newJobs);
+    return new Settings(host, port, dataDir, engine, maxMessageSize, retention, idempotencyWindow, idempotencyMaxKeys, shutdownTimeout, sseHeartbeat, sseRetry, outboundBuffer, corsOrigins, wsPingInterval, syncInterval, sessionIdleTimeout, newJobs, auth);
   }
 }

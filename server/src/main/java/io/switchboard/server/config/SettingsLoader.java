@@ -63,10 +63,22 @@ public final class SettingsLoader {
   public static final String CALLBACKS_TIMEOUT = "callbacks.timeout";
   public static final String CALLBACKS_ATTEMPTS = "callbacks.attempts";
   public static final String CALLBACKS_BACKOFF = "callbacks.backoff";
+  public static final String AUTH_SECRET = "auth.secret";
+  public static final String AUTH_PUBLIC_KEY = "auth.public-key";
+  public static final String AUTH_JWKS = "auth.jwks";
+  public static final String AUTH_ISSUER = "auth.issuer";
+  public static final String AUTH_AUDIENCE = "auth.audience";
+  public static final String AUTH_CLOCK_SKEW = "auth.clock-skew";
+  public static final String AUTH_COOKIE = "auth.cookie";
+  public static final String AUTH_QUERY_TOKEN = "auth.query-token";
+  public static final String AUTH_ANONYMOUS_PUBLISH = "auth.anonymous.publish";
+  public static final String AUTH_ANONYMOUS_SUBSCRIBE = "auth.anonymous.subscribe";
 
   /** Scalar settings and their defaults, in the order the documentation lists them. */
   static final Map<String, String> DEFAULTS = defaults();
 
+  /** Settings that are lists: comma-separated in flags and the environment, YAML lists or comma-separated in the file. */
+  private static final Set<String> LIST_SETTINGS = Set.of(CORS_ORIGINS, AUTH_ANONYMOUS_PUBLISH, AUTH_ANONYMOUS_SUBSCRIBE);
   private static final long MAX_MESSAGE_SIZE_LIMIT = 64L << 20;
   private static final Set<String> RULE_KEYS = Set.of("pattern", "max-messages", "max-age");
   private static final YAMLMapper YAML = YAMLMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
@@ -129,7 +141,67 @@ public final class SettingsLoader {
     Duration sessionIdleTimeout = value(SESSIONS_IDLE_TIMEOUT, text -> ValueParsers.duration(text, Duration.ofSeconds(1), Duration.ofDays(30)));
     Duration syncInterval = value(SYNC_INTERVAL, text -> ValueParsers.duration(text, Duration.ZERO, Duration.ofSeconds(10)));
     return new Settings(host, port, dataDir, engine, maxMessageSize, retention, idempotencyWindow, idempotencyMaxKeys, shutdownTimeout,
-        sseHeartbeat, sseRetry, outboundBuffer, corsOrigins, wsPingInterval, syncInterval, sessionIdleTimeout, jobs());
+        sseHeartbeat, sseRetry, outboundBuffer, corsOrigins, wsPingInterval, syncInterval, sessionIdleTimeout, jobs(), auth());
+  }
+
+  private AuthConfig auth() {
+    return new AuthConfig(
+        value(AUTH_SECRET, SettingsLoader::authSecret),
+        value(AUTH_PUBLIC_KEY, SettingsLoader::optionalPath),
+        value(AUTH_JWKS, SettingsLoader::optionalPath),
+        value(AUTH_ISSUER, SettingsLoader::optionalText),
+        value(AUTH_AUDIENCE, SettingsLoader::optionalText),
+        value(AUTH_CLOCK_SKEW, text -> ValueParsers.duration(text, Duration.ZERO, Duration.ofMinutes(5))),
+        value(AUTH_COOKIE, SettingsLoader::cookieName),
+        value(AUTH_QUERY_TOKEN, ValueParsers::bool),
+        value(AUTH_ANONYMOUS_PUBLISH, SettingsLoader::patterns),
+        value(AUTH_ANONYMOUS_SUBSCRIBE, SettingsLoader::patterns));
+  }
+
+  /** Empty means none; a secret that is set must be as long as HS256 needs. */
+  private static Optional<String> authSecret(String text) {
+    if (text.isEmpty()) {
+      return Optional.empty();
+    }
+    if (text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < 32) {
+      throw new IllegalArgumentException("must be at least 32 bytes for HS256 (or empty for none)");
+    }
+    return Optional.of(text);
+  }
+
+  private static Optional<Path> optionalPath(String text) {
+    return text.isBlank() ? Optional.empty() : Optional.of(Path.of(text.trim()));
+  }
+
+  private static Optional<String> optionalText(String text) {
+    return text.isBlank() ? Optional.empty() : Optional.of(text.trim());
+  }
+
+  /** A cookie name is an RFC 6265 token: visible ASCII without separators. */
+  private static String cookieName(String text) {
+    String name = text.trim();
+    if (!name.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}")) {
+      throw new IllegalArgumentException("is not a cookie name (1 to 64 letters, digits and !#$%&'*+.^_`|~-)");
+    }
+    return name;
+  }
+
+  /** A comma-separated list of channel patterns. */
+  private static List<String> patterns(String text) {
+    List<String> patterns = new ArrayList<>();
+    for (String part : text.split(",")) {
+      String pattern = part.trim();
+      if (pattern.isEmpty()) {
+        continue;
+      }
+      try {
+        ChannelPattern.of(pattern);
+      } catch (InvalidInputException invalid) {
+        throw new IllegalArgumentException("has an invalid pattern: " + invalid.getMessage());
+      }
+      patterns.add(pattern);
+    }
+    return List.copyOf(patterns);
   }
 
   private JobsConfig jobs() {
@@ -271,10 +343,10 @@ public final class SettingsLoader {
           throw new SettingsException("invalid setting " + key + ": must be a list of rules (from config file " + fileName + ")");
         }
         value.forEach(fileRules::add);
-      } else if (key.equals(CORS_ORIGINS) && value.isArray()) {
-        List<String> origins = new ArrayList<>();
-        value.forEach(origin -> origins.add(origin.asText()));
-        file.put(key, String.join(",", origins));
+      } else if (LIST_SETTINGS.contains(key) && value.isArray()) {
+        List<String> items = new ArrayList<>();
+        value.forEach(item -> items.add(item.asText()));
+        file.put(key, String.join(",", items));
       } else if (value.isObject() && isSection(key)) {
         flatten(key + ".", value);
       } else if (DEFAULTS.containsKey(key) && value.isValueNode() && !value.isNull()) {
@@ -364,6 +436,16 @@ public final class SettingsLoader {
     defaults.put(CALLBACKS_TIMEOUT, "10s");
     defaults.put(CALLBACKS_ATTEMPTS, "10");
     defaults.put(CALLBACKS_BACKOFF, "1s");
+    defaults.put(AUTH_SECRET, "");
+    defaults.put(AUTH_PUBLIC_KEY, "");
+    defaults.put(AUTH_JWKS, "");
+    defaults.put(AUTH_ISSUER, "");
+    defaults.put(AUTH_AUDIENCE, "");
+    defaults.put(AUTH_CLOCK_SKEW, "5s");
+    defaults.put(AUTH_COOKIE, "switchboard_token");
+    defaults.put(AUTH_QUERY_TOKEN, "true");
+    defaults.put(AUTH_ANONYMOUS_PUBLISH, "");
+    defaults.put(AUTH_ANONYMOUS_SUBSCRIBE, "");
     return java.util.Collections.unmodifiableMap(defaults);
   }
 }

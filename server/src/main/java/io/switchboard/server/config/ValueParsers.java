@@ -80,6 +80,14 @@ final class ValueParsers {
     return value;
   }
 
+  static boolean bool(String text) {
+    return switch (text.trim()) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw new IllegalArgumentException("must be true or false");
+    };
+  }
+
   private static String describe(Duration duration) {
     return duration.toString().substring(2).toLowerCase(Locale.ROOT);
   }

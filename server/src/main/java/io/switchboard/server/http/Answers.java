@@ -2,9 +2,11 @@ package io.switchboard.server.http;
 
 import io.switchboard.core.InvalidInputException;
 import io.switchboard.core.MessageTooLargeException;
+import io.switchboard.core.auth.AccessDeniedException;
 import io.switchboard.core.engine.EngineException;
 import io.switchboard.core.engine.IdempotencyConflictException;
 import io.switchboard.core.jobs.JobConflictException;
+import io.switchboard.server.auth.InvalidTokenException;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -64,7 +66,15 @@ final class Answers {
 
   static void fail(RoutingContext ctx, Throwable failure) {
     Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-    if (cause instanceof InvalidInputException invalid) {
+    if (cause instanceof InvalidTokenException invalidToken) {
+      ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"switchboard\", error=\"invalid_token\"");
+      Problems.send(ctx.response(), 401, invalidToken.getMessage());
+    } else if (cause instanceof AccessDeniedException denied) {
+      if (denied.needsCredentials()) {
+        ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"switchboard\"");
+      }
+      Problems.send(ctx.response(), denied.needsCredentials() ? 401 : 403, denied.getMessage());
+    } else if (cause instanceof InvalidInputException invalid) {
       Problems.send(ctx.response(), 400, invalid.getMessage());
     } else if (cause instanceof MessageTooLargeException tooLarge) {
       Problems.send(ctx.response(), 413, tooLarge.getMessage());

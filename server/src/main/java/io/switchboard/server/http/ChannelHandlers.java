@@ -1,9 +1,12 @@
 package io.switchboard.server.http;
 
 import io.switchboard.core.InvalidInputException;
+import io.switchboard.core.auth.Authorizer;
+import io.switchboard.core.auth.Caller;
 import io.switchboard.core.broker.Broker;
 import io.switchboard.core.broker.PendingRead;
 import io.switchboard.core.channel.ChannelName;
+import io.switchboard.core.channel.ChannelPattern;
 import io.switchboard.core.cursor.Cursor;
 import io.switchboard.core.message.Publication;
 import io.switchboard.core.message.StartPosition;
@@ -23,15 +26,18 @@ final class ChannelHandlers {
 
   private final Broker broker;
   private final StreamHandlers streams;
+  private final Authorizer authorizer;
 
-  ChannelHandlers(Broker broker, StreamHandlers streams) {
+  ChannelHandlers(Broker broker, StreamHandlers streams, Authorizer authorizer) {
     this.broker = broker;
     this.streams = streams;
+    this.authorizer = authorizer;
   }
 
   /** {@code POST /v1/channels/{channel}/messages}. */
   void publish(RoutingContext ctx) {
     ChannelName channel = ChannelName.of(ctx.pathParam("channel"));
+    authorizer.checkPublish(Access.caller(ctx), channel);
     QueryParameters query = QueryParameters.of(ctx);
     Publication publication = new Publication(
         TextBodies.utf8(ctx.body(), "the message body"),
@@ -51,6 +57,7 @@ final class ChannelHandlers {
    */
   void read(RoutingContext ctx) {
     ChannelName channel = ChannelName.of(ctx.pathParam("channel"));
+    authorizer.checkSubscribe(Access.caller(ctx), ChannelPattern.of(channel.value()));
     QueryParameters query = QueryParameters.of(ctx);
     if (StreamHandlers.wantsEventStream(ctx)) {
       streams.channelStream(ctx, channel, query);
@@ -70,6 +77,7 @@ final class ChannelHandlers {
 
   /** {@code GET /v1/channels}. */
   void list(RoutingContext ctx) {
+    authorizer.checkAdmin(Access.caller(ctx));
     QueryParameters query = QueryParameters.of(ctx);
     Optional<ChannelName> after = query.text("after").map(ChannelName::of);
     int limit = query.integer("limit", 1, Broker.MAX_LIMIT).orElse(DEFAULT_LIMIT);
@@ -79,6 +87,10 @@ final class ChannelHandlers {
   /** {@code GET /v1/channels/{channel}}. */
   void describe(RoutingContext ctx) {
     ChannelName channel = ChannelName.of(ctx.pathParam("channel"));
+    Caller caller = Access.caller(ctx);
+    if (!caller.grants().admin()) {
+      authorizer.checkSubscribe(caller, ChannelPattern.of(channel.value()));
+    }
     Answers.when(ctx, broker.describe(channel), status -> {
       if (status.isPresent()) {
         Answers.json(ctx, 200, JsonBodies.channelStatus(status.get()));

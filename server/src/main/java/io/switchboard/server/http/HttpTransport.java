@@ -2,9 +2,11 @@ package io.switchboard.server.http;
 
 import io.netty.handler.codec.TooLongFrameException;
 import io.switchboard.core.InvalidInputException;
+import io.switchboard.core.auth.Authorizer;
 import io.switchboard.core.broker.Broker;
 import io.switchboard.core.jobs.Jobs;
 import io.switchboard.core.session.Sessions;
+import io.switchboard.server.auth.TokenVerifier;
 import io.switchboard.server.config.Settings;
 import io.switchboard.server.ws.WsHandler;
 import io.vertx.ext.web.handler.CorsHandler;
@@ -21,6 +23,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
 
@@ -56,6 +59,7 @@ public final class HttpTransport {
   private final Settings settings;
   private final int maxMessageSize;
   private final BooleanSupplier stopping;
+  private final Access access;
   private final List<WsHandler> webSocketHandlers = new CopyOnWriteArrayList<>();
   private final Map<String, Set<SseStream>> sessionStreams = new ConcurrentHashMap<>();
   private final List<JobStreams> jobStreams = new CopyOnWriteArrayList<>();
@@ -63,13 +67,15 @@ public final class HttpTransport {
   /**
    * @param stopping true once a graceful shutdown has begun: new requests are then answered 503
    */
-  public HttpTransport(Broker broker, Sessions sessions, Jobs jobs, Settings settings, BooleanSupplier stopping) {
+  public HttpTransport(Broker broker, Sessions sessions, Jobs jobs, Settings settings, Authorizer authorizer,
+      Optional<TokenVerifier> verifier, BooleanSupplier stopping) {
     this.broker = broker;
     this.sessions = sessions;
     this.jobs = jobs;
     this.settings = settings;
     this.maxMessageSize = settings.maxMessageSize();
     this.stopping = stopping;
+    this.access = new Access(authorizer, verifier, settings.auth());
   }
 
   /** The routes for one event loop; call once per HTTP server instance. */
@@ -77,20 +83,22 @@ public final class HttpTransport {
     Clock clock = Clock.systemUTC();
     StreamHandlers streams = new StreamHandlers(vertx, broker, clock, settings.effectiveOutboundBuffer(),
         settings.sseRetry().toMillis(), settings.sseHeartbeat().toMillis());
-    ChannelHandlers channels = new ChannelHandlers(broker, streams);
-    SubscribeHandlers subscribe = new SubscribeHandlers(broker, streams, clock);
-    SessionHandlers sessionHandlers = new SessionHandlers(sessions, subscribe, streams, sessionTouchInterval(), sessionStreams);
+    Authorizer authorizer = access.authorizer();
+    ChannelHandlers channels = new ChannelHandlers(broker, streams, authorizer);
+    SubscribeHandlers subscribe = new SubscribeHandlers(broker, streams, clock, authorizer);
+    SessionHandlers sessionHandlers = new SessionHandlers(sessions, subscribe, streams, sessionTouchInterval(), sessionStreams, authorizer);
     WsHandler webSockets = new WsHandler(vertx, broker, jobs, settings.jobs().lease(), settings.effectiveOutboundBuffer(),
-        settings.wsPingInterval().toMillis());
+        settings.wsPingInterval().toMillis(), authorizer);
     webSocketHandlers.add(webSockets);
     JobStreams jobEvents = new JobStreams(vertx, jobs, settings.sseRetry().toMillis(), settings.sseHeartbeat().toMillis());
     jobStreams.add(jobEvents);
-    JobHandlers jobHandlers = new JobHandlers(jobs, settings.jobs(), jobEvents);
+    JobHandlers jobHandlers = new JobHandlers(jobs, settings.jobs(), jobEvents, authorizer);
     Router router = Router.router(vertx);
     if (!settings.corsOrigins().isEmpty()) {
       router.route().handler(cors(settings.corsOrigins()));
     }
     router.route().handler(this::refuseWhileStopping);
+    router.route().handler(access::identify);
     router.post("/v1/channels/:channel/messages")
         .handler(BodyHandler.create(false).setBodyLimit(maxMessageSize))
         .handler(channels::publish);
@@ -110,7 +118,7 @@ public final class HttpTransport {
     router.post("/v1/jobs/:id/complete").handler(BodyHandler.create(false).setBodyLimit(maxMessageSize)).handler(jobHandlers::complete);
     router.post("/v1/jobs/:id/fail").handler(BodyHandler.create(false).setBodyLimit(maxMessageSize)).handler(jobHandlers::fail);
     router.post("/v1/jobs/:id/heartbeat").handler(jobHandlers::heartbeat);
-    router.get("/v1/ws").handler(ctx -> webSockets.upgrade(ctx, (status, detail) -> Problems.send(ctx.response(), status, detail)));
+    router.get("/v1/ws").handler(ctx -> webSockets.upgrade(ctx, Access.caller(ctx), (status, detail) -> Problems.send(ctx.response(), status, detail)));
     router.get("/health/live").handler(ctx -> Answers.json(ctx, 200, JsonBodies.status("live")));
     router.get("/health/ready").handler(this::ready);
     router.route().failureHandler(this::onFailure);

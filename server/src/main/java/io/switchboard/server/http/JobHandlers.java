@@ -1,6 +1,8 @@
 package io.switchboard.server.http;
 
 import io.switchboard.core.InvalidInputException;
+import io.switchboard.core.auth.Authorizer;
+import io.switchboard.core.auth.Caller;
 import io.switchboard.core.broker.Broker;
 import io.switchboard.core.jobs.Job;
 import io.switchboard.core.jobs.JobSettings;
@@ -14,8 +16,11 @@ import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +29,10 @@ import org.slf4j.LoggerFactory;
  * {@code Prefer: wait=N}), following a job ({@code GET /v1/jobs/{id}}: at once, long-polled with
  * {@code wait}, or as an event stream), the queue's counts, and the worker's side: claiming,
  * completing, failing and extending a lease, which presents the token in {@value #LEASE_HEADER}.
+ *
+ * <p>Submitting needs a submit grant on the queue, claiming and settling a work grant, and a job's
+ * status either. Operations on a job by id look the job up first, so that a caller without the
+ * grant learns nothing more than that the job exists, and changes nothing.
  */
 final class JobHandlers {
   static final String LEASE_HEADER = "Switchboard-Lease";
@@ -35,15 +44,18 @@ final class JobHandlers {
   private final Jobs jobs;
   private final JobsConfig config;
   private final JobStreams streams;
+  private final Authorizer authorizer;
 
-  JobHandlers(Jobs jobs, JobsConfig config, JobStreams streams) {
+  JobHandlers(Jobs jobs, JobsConfig config, JobStreams streams, Authorizer authorizer) {
     this.jobs = jobs;
     this.config = config;
     this.streams = streams;
+    this.authorizer = authorizer;
   }
 
   void submit(RoutingContext ctx) {
     String queue = Jobs.checkQueue(ctx.pathParam("queue"));
+    authorizer.checkSubmit(Access.caller(ctx), queue);
     QueryParameters query = QueryParameters.of(ctx);
     OptionalInt attempts = query.integer("attempts", 1, JobSettings.MAX_ATTEMPTS).map(OptionalInt::of).orElse(OptionalInt.empty());
     Optional<String> callback = query.text("callback");
@@ -70,24 +82,29 @@ final class JobHandlers {
   void status(RoutingContext ctx) {
     String id = ctx.pathParam("id");
     if (StreamHandlers.wantsEventStream(ctx)) {
-      streams.open(ctx, id);
+      withJob(ctx, permitted(ctx, authorizer::checkJobStatus), job -> streams.open(ctx, id));
       return;
     }
     QueryParameters query = QueryParameters.of(ctx);
     Optional<Integer> wait = query.integer("wait", 1, (int) Broker.MAX_WAIT.toSeconds());
     CompletionStage<Optional<Job>> found = wait.isPresent()
-        ? jobs.awaitStatusChange(id, Duration.ofSeconds(wait.get()))
-        : jobs.find(id);
+        ? permittedThen(ctx, authorizer::checkJobStatus, () -> jobs.awaitStatusChange(id, Duration.ofSeconds(wait.get())))
+        : permitted(ctx, authorizer::checkJobStatus);
     withJob(ctx, found, job -> Answers.json(ctx, 200, Buffer.buffer(JobJson.status(job))));
   }
 
   void counts(RoutingContext ctx) {
     String queue = ctx.pathParam("queue");
+    Caller caller = Access.caller(ctx);
+    if (!caller.grants().admin()) {
+      authorizer.checkJobStatus(caller, Jobs.checkQueue(queue));
+    }
     Answers.when(ctx, jobs.count(queue), counts -> Answers.json(ctx, 200, Buffer.buffer(JobJson.counts(queue, counts))));
   }
 
   void claim(RoutingContext ctx) {
     String queue = ctx.pathParam("queue");
+    authorizer.checkWork(Access.caller(ctx), queue);
     QueryParameters query = QueryParameters.of(ctx);
     Duration wait = Duration.ofSeconds(query.integer("wait", 0, (int) Broker.MAX_WAIT.toSeconds()).orElse(0));
     Duration lease = lease(query);
@@ -116,18 +133,39 @@ final class JobHandlers {
 
   void complete(RoutingContext ctx) {
     String result = TextBodies.utf8(ctx.body(), "the result");
-    workerChange(ctx, jobs.complete(ctx.pathParam("id"), leaseToken(ctx), result));
+    String lease = leaseToken(ctx);
+    workerChange(ctx, permittedThen(ctx, authorizer::checkWork, () -> jobs.complete(ctx.pathParam("id"), lease, result)));
   }
 
   void fail(RoutingContext ctx) {
     boolean retry = QueryParameters.of(ctx).bool("retry").orElse(false);
     String error = TextBodies.utf8(ctx.body(), "the error");
-    workerChange(ctx, jobs.fail(ctx.pathParam("id"), leaseToken(ctx), error, retry));
+    String lease = leaseToken(ctx);
+    workerChange(ctx, permittedThen(ctx, authorizer::checkWork, () -> jobs.fail(ctx.pathParam("id"), lease, error, retry)));
   }
 
   void heartbeat(RoutingContext ctx) {
     Duration lease = lease(QueryParameters.of(ctx));
-    workerChange(ctx, jobs.heartbeat(ctx.pathParam("id"), leaseToken(ctx), lease));
+    String token = leaseToken(ctx);
+    workerChange(ctx, permittedThen(ctx, authorizer::checkWork, () -> jobs.heartbeat(ctx.pathParam("id"), token, lease)));
+  }
+
+  /** The job, once {@code check} allows the caller on its queue; fails with the refusal otherwise. */
+  private CompletionStage<Optional<Job>> permitted(RoutingContext ctx, BiConsumer<Caller, String> check) {
+    Caller caller = Access.caller(ctx);
+    return jobs.find(ctx.pathParam("id")).thenApply(job -> {
+      job.ifPresent(found -> check.accept(caller, found.queue()));
+      return job;
+    });
+  }
+
+  /** {@code action} runs only once {@code check} allows the caller on the job's queue. */
+  private CompletionStage<Optional<Job>> permittedThen(RoutingContext ctx, BiConsumer<Caller, String> check,
+      Supplier<CompletionStage<Optional<Job>>> action) {
+    if (!authorizer.isEnabled()) {
+      return action.get();
+    }
+    return permitted(ctx, check).thenCompose(job -> job.isPresent() ? action.get() : CompletableFuture.completedFuture(job));
   }
 
   private void workerChange(RoutingContext ctx, CompletionStage<Optional<Job>> changed) {

@@ -50,7 +50,9 @@ final class JobStreams {
         ctx.response().setStatusCode(204).end();
       } else {
         open.add(stream);
+        Runnable cancelExpiry = Access.atExpiry(ctx, () -> stream.endWith(SseFormats.finalEvent(SseFormats.TOKEN_EXPIRED, SseFormats.TOKEN_EXPIRED_DETAIL)));
         stream.start(found.get(), () -> {
+          cancelExpiry.run();
           watch.cancel();
           open.remove(stream);
         });
@@ -60,8 +62,8 @@ final class JobStreams {
 
   /** Ends every open job stream with {@code switchboard.shutdown}; for shutdown. */
   void endAll() {
-    open.forEach(stream -> stream.endWith(SseFormats.serverEvent(SseFormats.SHUTDOWN,
-        "{\"detail\":\"the server is shutting down; reconnect to go on following the job\"}")));
+    open.forEach(stream -> stream.endWith(SseFormats.finalEvent(SseFormats.SHUTDOWN,
+        "the server is shutting down; reconnect to go on following the job")));
   }
 
   /**

@@ -31,6 +31,10 @@ final class QueryParameters {
     return new QueryParameters(decoded);
   }
 
+  List<String> all(String name) {
+    return params.getAll(name);
+  }
+
   Optional<String> text(String name) {
     List<String> values = params.getAll(name);
     if (values.size() > 1) {

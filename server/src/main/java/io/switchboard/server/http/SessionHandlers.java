@@ -2,6 +2,8 @@ package io.switchboard.server.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.core.InvalidInputException;
+import io.switchboard.core.auth.Authorizer;
+import io.switchboard.core.auth.Caller;
 import io.switchboard.core.broker.SubscriptionStart;
 import io.switchboard.core.channel.ChannelPattern;
 import io.switchboard.core.cursor.StreamCursor;
@@ -16,9 +18,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Stateful sessions: {@code POST /v1/sessions}, {@code GET|DELETE /v1/sessions/{id}},
@@ -29,6 +33,9 @@ import java.util.function.Consumer;
  * it reads again (at least once). It acknowledges with {@code POST .../ack}, with {@code ack=CURSOR}
  * on its next read, or, on an event stream, with the {@code Last-Event-ID} its browser sends when
  * it reconnects.
+ *
+ * <p>A session belongs to the subject whose token created it; every use of it is checked against
+ * the caller's current grants before anything about the session changes.
  */
 final class SessionHandlers {
   private static final Set<String> CREATE_FIELDS = Set.of("channels");
@@ -38,12 +45,14 @@ final class SessionHandlers {
   private final SubscribeHandlers polls;
   private final StreamHandlers streams;
   private final long touchStreamsEveryMillis;
+  private final Authorizer authorizer;
   /** Open event streams by session id, shared by every event loop's handlers, so DELETE ends them all. */
   private final Map<String, Set<SseStream>> openStreams;
 
   SessionHandlers(Sessions sessions, SubscribeHandlers polls, StreamHandlers streams, long touchStreamsEveryMillis,
-      Map<String, Set<SseStream>> openStreams) {
+      Map<String, Set<SseStream>> openStreams, Authorizer authorizer) {
     this.sessions = sessions;
+    this.authorizer = authorizer;
     this.polls = polls;
     this.streams = streams;
     this.touchStreamsEveryMillis = touchStreamsEveryMillis;
@@ -63,14 +72,16 @@ final class SessionHandlers {
       }
       patterns.add(ChannelPattern.of(channel.asText()));
     }
-    Answers.when(ctx, sessions.create(patterns), session -> {
+    Caller caller = Access.caller(ctx);
+    authorizer.checkSubscribe(caller, patterns);
+    Answers.when(ctx, sessions.create(patterns, caller.owner()), session -> {
       ctx.response().putHeader(HttpHeaders.LOCATION, "/v1/sessions/" + session.id());
       Answers.json(ctx, 201, JsonBodies.session(session));
     });
   }
 
   void describe(RoutingContext ctx) {
-    withSession(ctx, sessions.use(id(ctx)), session -> Answers.json(ctx, 200, JsonBodies.session(session)));
+    withSession(ctx, permitted(ctx), session -> Answers.json(ctx, 200, JsonBodies.session(session)));
   }
 
   void messages(RoutingContext ctx) {
@@ -79,9 +90,10 @@ final class SessionHandlers {
     Optional<String> acknowledged = stream
         ? Optional.ofNullable(ctx.request().getHeader(StreamHandlers.LAST_EVENT_ID)).or(() -> query.text("ack"))
         : query.text("ack");
-    CompletionStage<Optional<Session>> found = acknowledged.isPresent()
-        ? sessions.acknowledge(id(ctx), StreamCursor.parse(acknowledged.get()))
-        : sessions.use(id(ctx));
+    Optional<StreamCursor> acknowledging = acknowledged.map(StreamCursor::parse);
+    CompletionStage<Optional<Session>> found = acknowledging.isPresent()
+        ? permittedThen(ctx, () -> sessions.acknowledge(id(ctx), acknowledging.get()))
+        : permitted(ctx);
     withSession(ctx, found, session -> {
       if (stream) {
         openStream(ctx, session);
@@ -93,11 +105,14 @@ final class SessionHandlers {
 
   void acknowledge(RoutingContext ctx) {
     StreamCursor cursor = StreamCursor.parse(JsonRequests.text(JsonRequests.object(ctx, ACK_FIELDS), "id"));
-    withSession(ctx, sessions.acknowledge(id(ctx), cursor), session -> ctx.response().setStatusCode(204).end());
+    withSession(ctx, permittedThen(ctx, () -> sessions.acknowledge(id(ctx), cursor)), session -> ctx.response().setStatusCode(204).end());
   }
 
   void delete(RoutingContext ctx) {
-    Answers.when(ctx, sessions.delete(id(ctx)), deleted -> {
+    CompletionStage<Boolean> deleting = permitted(ctx).thenCompose(session -> session.isPresent()
+        ? sessions.delete(id(ctx))
+        : CompletableFuture.completedFuture(false));
+    Answers.when(ctx, deleting, deleted -> {
       if (deleted) {
         Set<SseStream> streaming = openStreams.remove(id(ctx));
         if (streaming != null) {
@@ -137,6 +152,23 @@ final class SessionHandlers {
       // It ended before it was registered (the client was already gone): undo the registration.
       release.accept(stream);
     }
+  }
+
+  /** The session, once the caller is allowed to use it; fails with the refusal otherwise. */
+  private CompletionStage<Optional<Session>> permitted(RoutingContext ctx) {
+    Caller caller = Access.caller(ctx);
+    return sessions.use(id(ctx)).thenApply(session -> {
+      session.ifPresent(found -> authorizer.checkSession(caller, found));
+      return session;
+    });
+  }
+
+  /** {@code change} runs only once the caller is allowed to use the session, so a refused caller changes nothing. */
+  private CompletionStage<Optional<Session>> permittedThen(RoutingContext ctx, Supplier<CompletionStage<Optional<Session>>> change) {
+    if (!authorizer.isEnabled()) {
+      return change.get();
+    }
+    return permitted(ctx).thenCompose(session -> session.isPresent() ? change.get() : CompletableFuture.completedFuture(session));
   }
 
   private static void withSession(RoutingContext ctx, CompletionStage<Optional<Session>> found, Consumer<Session> onFound) {

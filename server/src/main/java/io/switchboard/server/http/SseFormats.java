@@ -25,6 +25,8 @@ final class SseFormats {
   static final String SHUTDOWN = "switchboard.shutdown";
   static final String UNAVAILABLE = "switchboard.unavailable";
   static final String SESSION_ENDED = "switchboard.session-ended";
+  static final String TOKEN_EXPIRED = "switchboard.token-expired";
+  static final String TOKEN_EXPIRED_DETAIL = "the token expired; reconnect with a fresh one to resume";
 
   /** A channel stream's event: id, event, data, blank line. */
   static final WireFormat<Buffer> CHANNEL_EVENT = new WireFormat<>() {
@@ -82,6 +84,11 @@ final class SseFormats {
     StringBuilder event = new StringBuilder(data.length() + 64).append("id: ").append(id).append("\nevent: ").append(type).append('\n');
     appendData(event, data);
     return utf8(event.append('\n'));
+  }
+
+  /** A server event that ends a stream, saying why; {@code detail} is the server's own text, JSON-safe. */
+  static Buffer finalEvent(String type, String detail) {
+    return serverEvent(type, "{\"detail\":\"" + detail + "\"}");
   }
 
   /** A server event with a JSON object as data. */

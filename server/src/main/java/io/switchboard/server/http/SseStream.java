@@ -133,7 +133,7 @@ final class SseStream implements SubscriptionListener {
 
   /** Ends the stream with a final event of the server's own, after what is queued. */
   void endWith(String type, String detail) {
-    finish(SseFormats.serverEvent(type, "{\"detail\":\"" + detail + "\"}"));
+    finish(SseFormats.finalEvent(type, detail));
   }
 
   /** Writes a heartbeat comment; runs on the event loop. */

@@ -127,10 +127,14 @@ final class StreamHandlers {
         .putHeader("X-Accel-Buffering", "no");
     response.write(SseFormats.opening(retryMillis));
     Context context = Vertx.currentContext();
+    SseStream[] opened = new SseStream[1];
+    Runnable cancelExpiry = Access.atExpiry(ctx, () -> opened[0].endWith(SseFormats.TOKEN_EXPIRED, SseFormats.TOKEN_EXPIRED_DETAIL));
     SseStream stream = new SseStream(context, response, ctx.request().connection(), maxBufferedBytes, streamCursor, ended -> {
+      cancelExpiry.run();
       open.remove(ended);
       onEnd.accept(ended);
     });
+    opened[0] = stream;
     open.add(stream);
     Subscription subscription = broker.subscribe(patterns, start, TRANSPORT, stream);
     stream.attach(subscription);

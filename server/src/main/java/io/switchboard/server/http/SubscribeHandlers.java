@@ -1,5 +1,6 @@
 package io.switchboard.server.http;
 
+import io.switchboard.core.auth.Authorizer;
 import io.switchboard.core.broker.Broker;
 import io.switchboard.core.broker.ChannelStatus;
 import io.switchboard.core.broker.Subscription;
@@ -24,15 +25,18 @@ final class SubscribeHandlers {
   private final Broker broker;
   private final StreamHandlers streams;
   private final Clock clock;
+  private final Authorizer authorizer;
 
-  SubscribeHandlers(Broker broker, StreamHandlers streams, Clock clock) {
+  SubscribeHandlers(Broker broker, StreamHandlers streams, Clock clock, Authorizer authorizer) {
     this.broker = broker;
     this.streams = streams;
     this.clock = clock;
+    this.authorizer = authorizer;
   }
 
   void subscribe(RoutingContext ctx) {
     List<ChannelPattern> patterns = StreamHandlers.patterns(ctx);
+    authorizer.checkSubscribe(Access.caller(ctx), patterns);
     QueryParameters query = QueryParameters.of(ctx);
     if (StreamHandlers.wantsEventStream(ctx)) {
       streams.subscribeStream(ctx, patterns, query);

@@ -3,6 +3,9 @@ package io.switchboard.server.ws;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.core.InvalidInputException;
 import io.switchboard.core.MessageTooLargeException;
+import io.switchboard.core.auth.AccessDeniedException;
+import io.switchboard.core.auth.Authorizer;
+import io.switchboard.core.auth.Caller;
 import io.switchboard.core.broker.Broker;
 import io.switchboard.core.broker.Subscription;
 import io.switchboard.core.broker.SubscriptionListener;
@@ -46,6 +49,10 @@ import org.slf4j.LoggerFactory;
  * one the connection is closed with {@value #SLOW_CONSUMER} and a reason: the client resumes each
  * subscription with {@code after}.
  *
+ * <p>Each subscribe, publish and job op is checked against the grants of the token the connection
+ * was opened with; a refused op gets an {@code error} frame with 401 or 403. When that token
+ * expires the connection is closed with {@value #TOKEN_EXPIRED}.
+ *
  * <p>Threads: client frames, pings and the close run on the event loop, which alone touches
  * {@link #subscriptions}; subscription callbacks arrive on engine threads and only enqueue.
  */
@@ -56,6 +63,8 @@ final class WsConnection {
   static final short SLOW_CONSUMER = 4001;
   /** Close code for a peer that did not answer a ping in time. */
   static final short NO_PONG = 4002;
+  /** Close code for a connection whose token expired. */
+  static final short TOKEN_EXPIRED = 4003;
   static final short GOING_AWAY = 1001;
   static final short MESSAGE_TOO_BIG = 1009;
   static final int MAX_SUBSCRIPTIONS = 1_000;
@@ -64,6 +73,8 @@ final class WsConnection {
   private final ServerWebSocket socket;
   private final Context context;
   private final Broker broker;
+  private final Authorizer authorizer;
+  private final Caller caller;
   private final int maxBufferedBytes;
   private final Consumer<WsConnection> onClose;
   private final Map<String, Subscription> subscriptions = new HashMap<>();
@@ -71,11 +82,14 @@ final class WsConnection {
   private final WsWorker worker;
   private final AtomicBoolean closed = new AtomicBoolean();
   private boolean pongSincePing = true;
+  private long expiryTimer = -1;
 
   WsConnection(ServerWebSocket socket, Context context, Broker broker, Jobs jobs, Duration defaultLease, int maxBufferedBytes,
-      Consumer<WsConnection> onClose) {
+      Authorizer authorizer, Caller caller, Consumer<WsConnection> onClose) {
     this.socket = socket;
-    this.worker = new WsWorker(context, jobs, defaultLease, this::send);
+    this.authorizer = authorizer;
+    this.caller = caller;
+    this.worker = new WsWorker(context, jobs, defaultLease, this::send, queue -> authorizer.checkWork(caller, queue));
     this.context = context;
     this.broker = broker;
     this.maxBufferedBytes = maxBufferedBytes;
@@ -98,6 +112,9 @@ final class WsConnection {
     socket.pongHandler(pong -> pongSincePing = true);
     socket.closeHandler(ignored -> release());
     socket.exceptionHandler(this::onFailure);
+    caller.expiresAt().ifPresent(expiry -> expiryTimer = context.owner().setTimer(
+        Math.max(1, expiry.toEpochMilli() - System.currentTimeMillis()),
+        id -> close(TOKEN_EXPIRED, "the token expired; reconnect with a fresh one and subscribe with after to resume")));
   }
 
   /**
@@ -156,12 +173,15 @@ final class WsConnection {
       send(WsFrames.error(frame.ref(), 400, invalid.getMessage()));
     } catch (MessageTooLargeException tooLarge) {
       send(WsFrames.error(frame.ref(), 413, tooLarge.getMessage()));
+    } catch (AccessDeniedException denied) {
+      send(WsFrames.denied(frame.ref(), denied));
     }
   }
 
   private void subscribe(ClientFrame frame) {
     String channel = frame.requiredText("channel");
     ChannelPattern pattern = ChannelPattern.of(channel);
+    authorizer.checkSubscribe(caller, pattern);
     if (subscriptions.containsKey(channel)) {
       send(WsFrames.error(frame.ref(), 409, "already subscribed to " + channel + "; unsubscribe first to start again"));
       return;
@@ -242,6 +262,7 @@ final class WsConnection {
 
   private void publish(ClientFrame frame) {
     ChannelName channel = ChannelName.of(frame.requiredText("channel"));
+    authorizer.checkPublish(caller, channel);
     Publication publication = new Publication(frame.requiredText("data"), frame.optionalText("event"), frame.optionalText("idempotencyKey"));
     Optional<String> ref = frame.ref();
     broker.publish(channel, publication).whenComplete((appended, failure) -> {
@@ -298,6 +319,7 @@ final class WsConnection {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
+    context.owner().cancelTimer(expiryTimer);
     subscriptions.values().forEach(Subscription::close);
     subscriptions.clear();
     worker.close();

@@ -1,5 +1,6 @@
 package io.switchboard.server.ws;
 
+import io.switchboard.core.auth.AccessDeniedException;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.switchboard.core.channel.ChannelName;
@@ -62,6 +63,11 @@ final class WsFrames {
       json.writeNumberField("status", status);
       json.writeStringField("detail", detail);
     });
+  }
+
+  /** The refusal of an op: 401 when the connection has no token and anonymous rights do not allow it, else 403. */
+  static String denied(Optional<String> ref, AccessDeniedException denied) {
+    return error(ref, denied.needsCredentials() ? 401 : 403, denied.getMessage());
   }
 
   static String pong(Optional<String> ref) {

@@ -1,5 +1,7 @@
 package io.switchboard.server.ws;
 
+import io.switchboard.core.auth.Authorizer;
+import io.switchboard.core.auth.Caller;
 import io.switchboard.core.broker.Broker;
 import io.switchboard.core.jobs.Jobs;
 import java.time.Duration;
@@ -21,11 +23,14 @@ public final class WsHandler {
   private final Jobs jobs;
   private final Duration defaultLease;
   private final int maxBufferedBytes;
+  private final Authorizer authorizer;
   private final Set<WsConnection> open = ConcurrentHashMap.newKeySet();
   private final Context context;
 
-  public WsHandler(Vertx vertx, Broker broker, Jobs jobs, Duration defaultLease, int maxBufferedBytes, long pingMillis) {
+  public WsHandler(Vertx vertx, Broker broker, Jobs jobs, Duration defaultLease, int maxBufferedBytes, long pingMillis,
+      Authorizer authorizer) {
     this.broker = broker;
+    this.authorizer = authorizer;
     this.jobs = jobs;
     this.defaultLease = defaultLease;
     this.maxBufferedBytes = maxBufferedBytes;
@@ -39,15 +44,25 @@ public final class WsHandler {
   }
 
   /**
+   * Upgrades for {@code caller}, whose token (if any) was verified before; a caller without a token
+   * is refused when anonymous callers may do nothing at all.
+   *
    * @param refuse answers a request that is not a WebSocket upgrade (status, detail)
    */
-  public void upgrade(RoutingContext ctx, BiConsumer<Integer, String> refuse) {
+  public void upgrade(RoutingContext ctx, Caller caller, BiConsumer<Integer, String> refuse) {
+    if (authorizer.isEnabled() && !caller.authenticated() && caller.grants().isEmpty()) {
+      ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"switchboard\"");
+      refuse.accept(401, "a token is needed to open a WebSocket on this server; send it as Authorization: Bearer, in the cookie, "
+          + "or as access_token= in the URL");
+      return;
+    }
     if (!ctx.request().canUpgradeToWebSocket()) {
       ctx.response().putHeader("Upgrade", "websocket");
       refuse.accept(426, "GET /v1/ws is a WebSocket endpoint: connect with a WebSocket client");
       return;
     }
     Context context = Vertx.currentContext();
-    ctx.request().toWebSocket().onSuccess(socket -> open.add(new WsConnection(socket, context, broker, jobs, defaultLease, maxBufferedBytes, open::remove)));
+    ctx.request().toWebSocket().onSuccess(socket -> open.add(new WsConnection(socket, context, broker, jobs, defaultLease, maxBufferedBytes,
+        authorizer, caller, open::remove)));
   }
 }

@@ -3,6 +3,7 @@ package io.switchboard.server.ws;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.core.InvalidInputException;
 import io.switchboard.core.MessageTooLargeException;
+import io.switchboard.core.auth.AccessDeniedException;
 import io.switchboard.core.broker.Broker;
 import io.switchboard.core.engine.EngineException;
 import io.switchboard.core.jobs.Job;
@@ -19,9 +20,11 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +37,9 @@ import org.slf4j.LoggerFactory;
  * being held when it leaves the worker's lease by any path (completed or failed here or over HTTP,
  * its lease ran out): each held job is watched. When the connection closes, the jobs it holds go
  * back to the queue at once (as when a lease runs out) instead of waiting for their leases.
+ *
+ * <p>Every op needs a work grant on the queue; an op on a job by id looks the job up first, so a
+ * refused caller changes nothing.
  *
  * <p>Threads: everything runs on the connection's event loop; claim results and job changes hop
  * to it.
@@ -50,18 +56,22 @@ final class WsWorker {
   private final Jobs jobs;
   private final Duration defaultLease;
   private final Consumer<String> send;
+  /** Throws {@link io.switchboard.core.auth.AccessDeniedException} unless the caller may work the queue. */
+  private final Consumer<String> checkWork;
   private final Map<String, QueueWork> queues = new HashMap<>();
   private boolean closed;
 
-  WsWorker(Context context, Jobs jobs, Duration defaultLease, Consumer<String> send) {
+  WsWorker(Context context, Jobs jobs, Duration defaultLease, Consumer<String> send, Consumer<String> checkWork) {
     this.context = context;
     this.jobs = jobs;
     this.defaultLease = defaultLease;
     this.send = send;
+    this.checkWork = checkWork;
   }
 
   void work(ClientFrame frame) {
     String queue = Jobs.checkQueue(frame.requiredText("queue"));
+    checkWork.accept(queue);
     int max = wholeNumber(frame, "max", 0, MAX_HELD).orElse(1);
     Duration lease = wholeNumber(frame, "lease", 1, (int) JobSettings.MAX_LEASE.toSeconds()).map(Duration::ofSeconds).orElse(defaultLease);
     if (!queues.containsKey(queue) && queues.size() >= MAX_QUEUES) {
@@ -78,7 +88,9 @@ final class WsWorker {
 
   void complete(ClientFrame frame) {
     String result = frame.optionalText("result").orElse("");
-    answer(frame, jobs.complete(frame.requiredText("id"), frame.requiredText("lease"), result));
+    String id = frame.requiredText("id");
+    String lease = frame.requiredText("lease");
+    answer(frame, permittedThen(id, () -> jobs.complete(id, lease, result)));
   }
 
   void fail(ClientFrame frame) {
@@ -87,13 +99,17 @@ final class WsWorker {
     if (frame.field("retry").filter(value -> !value.isBoolean()).isPresent()) {
       throw new InvalidInputException("\"retry\" must be true or false");
     }
-    answer(frame, jobs.fail(frame.requiredText("id"), frame.requiredText("lease"), error, retry));
+    String id = frame.requiredText("id");
+    String lease = frame.requiredText("lease");
+    answer(frame, permittedThen(id, () -> jobs.fail(id, lease, error, retry)));
   }
 
   void heartbeat(ClientFrame frame) {
     Duration lease = wholeNumber(frame, "seconds", 1, (int) JobSettings.MAX_LEASE.toSeconds()).map(Duration::ofSeconds)
         .orElse(leaseOf(frame.requiredText("id")));
-    answer(frame, jobs.heartbeat(frame.requiredText("id"), frame.requiredText("lease"), lease));
+    String id = frame.requiredText("id");
+    String token = frame.requiredText("lease");
+    answer(frame, permittedThen(id, () -> jobs.heartbeat(id, token, lease)));
   }
 
   /** Gives back every held job and stops claiming; the connection has closed. */
@@ -105,6 +121,17 @@ final class WsWorker {
 
   private Duration leaseOf(String id) {
     return queues.values().stream().filter(work -> work.held.containsKey(id)).findFirst().map(work -> work.lease).orElse(defaultLease);
+  }
+
+  /** {@code change} runs only once the caller may work the job's queue. */
+  private CompletionStage<Optional<Job>> permittedThen(String id, Supplier<CompletionStage<Optional<Job>>> change) {
+    return jobs.find(id).thenCompose(job -> {
+      if (job.isEmpty()) {
+        return CompletableFuture.completedFuture(job);
+      }
+      checkWork.accept(job.get().queue());
+      return change.get();
+    });
   }
 
   private void answer(ClientFrame frame, CompletionStage<Optional<Job>> change) {
@@ -124,6 +151,9 @@ final class WsWorker {
     Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
     if (cause instanceof InvalidInputException invalid) {
       return WsFrames.error(ref, 400, invalid.getMessage());
+    }
+    if (cause instanceof AccessDeniedException denied) {
+      return WsFrames.denied(ref, denied);
     }
     if (cause instanceof MessageTooLargeException tooLarge) {
       return WsFrames.error(ref, 413, tooLarge.getMessage());

@@ -234,6 +234,16 @@ class SettingsLoaderTest {
             timeout: 3s
             attempts: 4
             backoff: 250ms
+          auth:
+            secret: a-secret-for-hs256-of-32-bytes-at-least
+            issuer: https://id.example.com
+            audience: switchboard
+            clock-skew: 10s
+            cookie: sb_token
+            query-token: false
+            anonymous:
+              publish: []
+              subscribe: [public.>, news.*]
           """);
 
       assertThat(settings).isEqualTo(new Settings(
@@ -254,7 +264,10 @@ class SettingsLoaderTest {
           Duration.ofMillis(50),
           Duration.ofMinutes(30),
           new JobsConfig(5, Duration.ofMinutes(2), Duration.ofDays(1), Optional.of("a-secret-of-sixteen-chars"), Duration.ofSeconds(3), 4,
-              Duration.ofMillis(250))));
+              Duration.ofMillis(250)),
+          new AuthConfig(Optional.of("a-secret-for-hs256-of-32-bytes-at-least"), Optional.empty(), Optional.empty(),
+              Optional.of("https://id.example.com"), Optional.of("switchboard"), Duration.ofSeconds(10), "sb_token", false, List.of(),
+              List.of("public.>", "news.*"))));
     }
 
     @Test
@@ -465,6 +478,31 @@ class SettingsLoaderTest {
     @Test
     void blankHostIsRejected() {
       assertThat(rejection(Map.of("host", "  "), Map.of())).startsWith("invalid setting host").contains("flag --host");
+    }
+
+    @Test
+    void anAuthSecretShorterThanHs256NeedsIsRejected() {
+      assertThat(rejection(Map.of(), Map.of("SWITCHBOARD_AUTH_SECRET", "short-secret")))
+          .startsWith("invalid setting auth.secret")
+          .contains("at least 32 bytes");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = ';', value = {"orders..x", "a.>.b", "bad pattern"})
+    void anAnonymousPatternThatIsNotAPatternIsRejected(String pattern) {
+      assertThat(rejection(Map.of(), Map.of("SWITCHBOARD_AUTH_ANONYMOUS_SUBSCRIBE", "public.>," + pattern)))
+          .startsWith("invalid setting auth.anonymous.subscribe");
+    }
+
+    @ParameterizedTest(name = "cookie name [{0}]")
+    @CsvSource(delimiter = '|', value = {"has space", "semi;colon", "''"})
+    void aCookieNameThatIsNotATokenIsRejected(String name) {
+      assertThat(rejection(Map.of(), Map.of("SWITCHBOARD_AUTH_COOKIE", name))).startsWith("invalid setting auth.cookie");
+    }
+
+    @Test
+    void queryTokenMustBeTrueOrFalse() {
+      assertThat(rejection(Map.of(), Map.of("SWITCHBOARD_AUTH_QUERY_TOKEN", "yes"))).startsWith("invalid setting auth.query-token");
     }
 
     @Test

@@ -43,10 +43,22 @@ public final class Api {
       .build();
   private final int port;
   private final String base;
+  /** The Authorization header sent when a request gives none; null for none. */
+  private final String authorization;
 
   public Api(int port) {
+    this(port, null);
+  }
+
+  private Api(int port, String authorization) {
     this.port = port;
     this.base = "http://127.0.0.1:" + port;
+    this.authorization = authorization;
+  }
+
+  /** The same API, calling with {@code authorization} (e.g. {@code Bearer <token>}) unless a request sets its own. */
+  public Api as(String authorization) {
+    return new Api(port, authorization);
   }
 
   public int port() {
@@ -131,9 +143,9 @@ public final class Api {
     return publishEvent(channel, event, data).expectJson(201).path("id").asText();
   }
 
-  /** {@code GET /v1/channels/{channel}/messages}; {@code query} is appended after a {@code ?} unless empty. */
-  public Reply read(String channel, String query) {
-    return get(withQuery(messagesPath(channel), query));
+  /** {@code GET /v1/channels/{channel}/messages}; {@code query} is appended after a {@code ?} unless empty; headers as name, value... */
+  public Reply read(String channel, String query, String... headers) {
+    return get(withQuery(messagesPath(channel), query), headers);
   }
 
   public CompletableFuture<Reply> readAsync(String channel, String query) {
@@ -185,8 +197,13 @@ public final class Api {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + pathAndQuery))
         .timeout(REQUEST_TIMEOUT)
         .method(method, body);
+    boolean authorizationGiven = false;
     for (int i = 0; i < headers.length; i += 2) {
       request.header(headers[i], headers[i + 1]);
+      authorizationGiven |= headers[i].equalsIgnoreCase("Authorization");
+    }
+    if (authorization != null && !authorizationGiven) {
+      request.header("Authorization", authorization);
     }
     String shown = method + " " + pathAndQuery;
     return client.sendAsync(request.build(), HttpResponse.BodyHandlers.ofByteArray())

@@ -87,12 +87,27 @@ public final class WsClient implements AutoCloseable {
     return join(open(port, frames), "connect to /v1/ws");
   }
 
-  /** Completes exceptionally (with the JDK's handshake failure) when the server refuses the upgrade. */
+  /**
+   * Connects to {@code pathAndQuery} (e.g. {@code /v1/ws?access_token=...}) with extra headers
+   * given as name, value, name, value...; completes exceptionally when the server refuses the upgrade.
+   */
+  public static CompletableFuture<WsClient> connectAsync(int port, String pathAndQuery, String... headers) {
+    return open(port, pathAndQuery, Integer.MAX_VALUE, headers);
+  }
+
   private static CompletableFuture<WsClient> open(int port, int framesToRead) {
+    return open(port, "/v1/ws", framesToRead);
+  }
+
+  /** Completes exceptionally (with the JDK's handshake failure) when the server refuses the upgrade. */
+  private static CompletableFuture<WsClient> open(int port, String pathAndQuery, int framesToRead, String... headers) {
     WsClient client = new WsClient(framesToRead);
-    return HTTP.newWebSocketBuilder()
-        .connectTimeout(Duration.ofSeconds(5))
-        .buildAsync(URI.create("ws://127.0.0.1:" + port + "/v1/ws"), client.new Listener())
+    WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
+    for (int i = 0; i < headers.length; i += 2) {
+      builder.header(headers[i], headers[i + 1]);
+    }
+    return builder
+        .buildAsync(URI.create("ws://127.0.0.1:" + port + pathAndQuery), client.new Listener())
         .thenApply(socket -> {
           client.socket = socket;
           return client;

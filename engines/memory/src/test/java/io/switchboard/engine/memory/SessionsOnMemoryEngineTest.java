@@ -52,7 +52,7 @@ class SessionsOnMemoryEngineTest {
   }
 
   private Session create(String... patterns) {
-    return done(sessions.create(List.of(patterns).stream().map(ChannelPattern::of).toList()));
+    return done(sessions.create(List.of(patterns).stream().map(ChannelPattern::of).toList(), ""));
   }
 
   @Test
