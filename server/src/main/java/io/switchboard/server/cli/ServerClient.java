@@ -10,17 +10,21 @@ import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Optional;
 
 /** The small HTTP client behind {@code publish}, {@code read} and {@code job}: JDK HttpClient, JSON answers. */
 final class ServerClient {
   static final String DEFAULT_URL = "http://127.0.0.1:8080";
   static final String URL_ENV = "SWITCHBOARD_URL";
+  static final String TOKEN_ENV = "SWITCHBOARD_TOKEN";
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final URI base;
+  private final Optional<String> token;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   /** A failed call, already phrased for the terminal. */
@@ -32,7 +36,12 @@ final class ServerClient {
     }
   }
 
-  ServerClient(String url) throws CallFailed {
+  /**
+   * @param url the server's URL; null for $SWITCHBOARD_URL or the default
+   * @param token the bearer token; null for $SWITCHBOARD_TOKEN or none
+   */
+  ServerClient(String url, String token) throws CallFailed {
+    this.token = Optional.ofNullable(token != null ? token : System.getenv(TOKEN_ENV)).map(String::trim).filter(text -> !text.isEmpty());
     String chosen = url != null ? url : System.getenv().getOrDefault(URL_ENV, DEFAULT_URL);
     try {
       URI uri = URI.create(chosen.endsWith("/") ? chosen.substring(0, chosen.length() - 1) : chosen);
@@ -52,6 +61,18 @@ final class ServerClient {
   URI webSocketUri(String path) {
     String scheme = base.getScheme().equals("https") ? "wss" : "ws";
     return URI.create(scheme + "://" + base.getRawAuthority() + path);
+  }
+
+  /** Adds the token, if there is one, as {@code Authorization: Bearer}. */
+  HttpRequest.Builder authorized(HttpRequest.Builder request) {
+    token.ifPresent(value -> request.header("Authorization", "Bearer " + value));
+    return request;
+  }
+
+  /** Adds the token, if there is one, to the WebSocket handshake. */
+  WebSocket.Builder authorized(WebSocket.Builder handshake) {
+    token.ifPresent(value -> handshake.header("Authorization", "Bearer " + value));
+    return handshake;
   }
 
   static String segment(String text) {
@@ -74,7 +95,7 @@ final class ServerClient {
     URI uri = URI.create(base + pathAndQuery);
     HttpResponse<String> response;
     try {
-      response = http.send(request.uri(uri).timeout(timeout).build(), HttpResponse.BodyHandlers.ofString());
+      response = http.send(authorized(request).uri(uri).timeout(timeout).build(), HttpResponse.BodyHandlers.ofString());
     } catch (ConnectException refused) {
       throw new CallFailed("cannot connect to " + base + " (is the server running? start it with ./switchboard serve)");
     } catch (IOException failed) {

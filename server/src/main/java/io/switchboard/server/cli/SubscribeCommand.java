@@ -139,7 +139,7 @@ final class SubscribeCommand implements Callable<Integer> {
 
   private void streamEvents(ServerClient client) throws ServerClient.CallFailed {
     URI uri = client.uri(readPath(after, null));
-    HttpRequest request = HttpRequest.newBuilder(uri).header("Accept", "text/event-stream").GET().build();
+    HttpRequest request = client.authorized(HttpRequest.newBuilder(uri)).header("Accept", "text/event-stream").GET().build();
     HttpResponse<InputStream> response;
     try {
       response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofInputStream());
@@ -198,7 +198,7 @@ final class SubscribeCommand implements Callable<Integer> {
     CompletableFuture<Void> closed = new CompletableFuture<>();
     WebSocket socket;
     try {
-      socket = HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(uri, new WebSocket.Listener() {
+      socket = client.authorized(HttpClient.newHttpClient().newWebSocketBuilder()).buildAsync(uri, new WebSocket.Listener() {
         private final StringBuilder partial = new StringBuilder();
 
         @Override

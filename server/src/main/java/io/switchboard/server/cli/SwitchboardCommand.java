@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
     versionProvider = VersionProvider.class,
     description = "A real-time messaging hub: publish, read, poll, long-poll and stream channels.",
     subcommands = {ServeCommand.class, PublishCommand.class, ReadCommand.class, SubscribeCommand.class, JobCommand.class,
-        CommandLine.HelpCommand.class})
+        TokenCommand.class, CommandLine.HelpCommand.class})
 public final class SwitchboardCommand {
   public static void main(String[] args) {
     System.exit(commandLine().execute(args));

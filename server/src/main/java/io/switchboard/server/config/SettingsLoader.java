@@ -25,6 +25,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.Optional;
 import io.switchboard.core.jobs.JobSettings;
+import io.switchboard.server.auth.TokenVerifier;
 import java.util.function.Function;
 
 /**
@@ -163,8 +164,8 @@ public final class SettingsLoader {
     if (text.isEmpty()) {
       return Optional.empty();
     }
-    if (text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < 32) {
-      throw new IllegalArgumentException("must be at least 32 bytes for HS256 (or empty for none)");
+    if (text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < TokenVerifier.MIN_SECRET_BYTES) {
+      throw new IllegalArgumentException("must be at least " + TokenVerifier.MIN_SECRET_BYTES + " bytes for HS256 (or empty for none)");
     }
     return Optional.of(text);
   }

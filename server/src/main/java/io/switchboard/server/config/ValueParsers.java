@@ -7,7 +7,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Parses the value syntaxes of settings: whole numbers, sizes ({@code 1MiB}) and durations ({@code 30s}). */
-final class ValueParsers {
+public final class ValueParsers {
   private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(B|KiB|MiB|GiB)?");
   private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
 
@@ -50,7 +50,13 @@ final class ValueParsers {
     return value;
   }
 
-  static Duration duration(String text, Duration min, Duration max) {
+  /**
+   * A duration written as a number and a unit ({@code 500ms}, {@code 30s}, {@code 5m}, {@code 24h},
+   * {@code 7d}) or in ISO-8601, within {@code min..max}.
+   *
+   * @throws IllegalArgumentException with the reason, for the caller to prefix with what was parsed
+   */
+  public static Duration duration(String text, Duration min, Duration max) {
     String trimmed = text.trim();
     Duration value;
     Matcher matcher = DURATION.matcher(trimmed);

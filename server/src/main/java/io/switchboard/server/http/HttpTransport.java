@@ -167,7 +167,8 @@ public final class HttpTransport {
         .exposedHeaders(Set.of(ChannelHandlers.IDEMPOTENT_REPLAYED, "Retry-After", "Location", JobHandlers.PREFERENCE_APPLIED))
         .maxAgeSeconds(600);
     if (!origins.contains("*")) {
-      cors.addOrigins(origins);
+      // Only named origins may send the token cookie; browsers refuse credentials with a wildcard origin.
+      cors.addOrigins(origins).allowCredentials(true);
     }
     return cors;
   }

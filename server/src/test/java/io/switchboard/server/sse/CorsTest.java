@@ -42,6 +42,13 @@ class CorsTest {
   }
 
   @Test
+  void aNamedOriginMaySendCredentialsSuchAsTheTokenCookie() {
+    Reply read = api.get(Api.messagesPath(uniqueChannel("cors")), "Origin", ALLOWED);
+
+    assertThat(read.header("Access-Control-Allow-Credentials")).isEqualTo("true");
+  }
+
+  @Test
   void allowedOriginIsGrantedOnEventStreams() {
     String channel = uniqueChannel("cors-sse");
     try (EventStreamClient stream = EventStreamClient.open(api.port(), Api.messagesPath(channel), "Origin", ALLOWED).expectStream();
