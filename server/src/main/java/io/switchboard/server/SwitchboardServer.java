@@ -23,6 +23,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -58,7 +59,7 @@ public final class SwitchboardServer {
   private final Authorizer authorizer;
   private volatile int port;
 
-  private SwitchboardServer(Settings settings, Vertx vertx, Engine engine) {
+  private SwitchboardServer(Settings settings, Vertx vertx, Engine engine, Optional<TokenVerifier> verifier) {
     this.settings = settings;
     this.vertx = vertx;
     this.engine = engine;
@@ -72,7 +73,6 @@ public final class SwitchboardServer {
     this.authorizer = auth.enabled()
         ? Authorizer.enabled(Grants.ofPatterns(auth.anonymousPublish(), auth.anonymousSubscribe()))
         : Authorizer.disabled();
-    Optional<TokenVerifier> verifier = auth.enabled() ? Optional.of(TokenVerifier.of(auth)) : Optional.empty();
     this.transport = new HttpTransport(broker, sessions, jobs, settings, authorizer, verifier, stopping::get);
   }
 
@@ -81,8 +81,10 @@ public final class SwitchboardServer {
    *
    * @throws EngineException when the engine cannot be opened
    * @throws IllegalStateException when the server cannot listen (for example, the port is taken)
+   * @throws io.switchboard.server.config.SettingsException when a configured key cannot be used
    */
   public static SwitchboardServer start(Settings settings) {
+    Optional<TokenVerifier> verifier = settings.auth().enabled() ? Optional.of(TokenVerifier.of(settings.auth())) : Optional.empty();
     Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
     Engine engine = null;
     try {
@@ -95,7 +97,7 @@ public final class SwitchboardServer {
           settings.idempotencyMaxKeys(),
           settings.syncInterval());
       engine = provider(settings.engine()).open(context);
-      SwitchboardServer server = new SwitchboardServer(settings, vertx, engine);
+      SwitchboardServer server = new SwitchboardServer(settings, vertx, engine, verifier);
       server.listen();
       server.callbacks.start();
       return server;
@@ -157,7 +159,8 @@ public final class SwitchboardServer {
     if (httpServers.stream().anyMatch(server -> server.actualPort() != port)) {
       throw new IllegalStateException("the HTTP servers did not share one port: " + httpServers.stream().map(HttpServer::actualPort).toList());
     }
-    log.info("Switchboard listening on http://{}:{} (engine {}, {} event loops, {} transport)", settings.host(), port, settings.engine(),
+    log.info("Switchboard listening on {}://{}:{} (engine {}, {} event loops, {} transport)", settings.tls().enabled() ? "https" : "http",
+        settings.host(), port, settings.engine(),
         instances, vertx.isNativeTransportEnabled() ? "native" : "NIO");
     if (!vertx.isNativeTransportEnabled()) {
       log.info("the native transport is not available here: {}", String.valueOf(vertx.unavailableNativeTransportCause()));
@@ -181,7 +184,7 @@ public final class SwitchboardServer {
 
   private void deploy(int listenPort, int instances) {
     try {
-      vertx.deployVerticle(() -> new HttpVerticle(transport, settings.host(), listenPort, httpServers, settings.maxWebSocketMessageSize()),
+      vertx.deployVerticle(() -> new HttpVerticle(transport, settings, listenPort, httpServers),
               new DeploymentOptions().setInstances(instances))
           .await(30, TimeUnit.SECONDS);
     } catch (Exception failed) {
@@ -202,23 +205,22 @@ public final class SwitchboardServer {
   /** One HTTP server on one event loop. */
   private static final class HttpVerticle extends AbstractVerticle {
     private final HttpTransport transport;
-    private final String host;
+    private final Settings settings;
     private final int port;
     private final List<HttpServer> servers;
-    private final int maxWebSocketMessageSize;
 
-    HttpVerticle(HttpTransport transport, String host, int port, List<HttpServer> servers, int maxWebSocketMessageSize) {
+    HttpVerticle(HttpTransport transport, Settings settings, int port, List<HttpServer> servers) {
       this.transport = transport;
-      this.maxWebSocketMessageSize = maxWebSocketMessageSize;
-      this.host = host;
+      this.settings = settings;
       this.port = port;
       this.servers = servers;
     }
 
     @Override
     public void start(Promise<Void> started) {
+      int maxWebSocketMessageSize = settings.maxWebSocketMessageSize();
       HttpServerOptions options = new HttpServerOptions()
-          .setHost(host)
+          .setHost(settings.host())
           .setPort(port)
           .setTcpNoDelay(true)
           .setCompressionSupported(false)
@@ -231,6 +233,11 @@ public final class SwitchboardServer {
           // Frames may be larger than messages, so that an oversized message, in one frame or many,
           // is refused by the message limit with a close code (1009) rather than a dropped socket.
           .setMaxWebSocketFrameSize((int) Math.min(Integer.MAX_VALUE, 2L * maxWebSocketMessageSize));
+      if (settings.tls().enabled()) {
+        options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
+            .setCertPath(settings.tls().cert().orElseThrow().toString())
+            .setKeyPath(settings.tls().key().orElseThrow().toString()));
+      }
       vertx.createHttpServer(options)
           .requestHandler(transport.router(vertx))
           .invalidRequestHandler(HttpTransport::invalidRequest)

@@ -47,6 +47,12 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--max-message-size", paramLabel = "SIZE", description = "Largest message body, e.g. 1MiB (default).")
   String maxMessageSize;
 
+  @Option(names = "--tls-cert", paramLabel = "PEM", description = "Serve HTTPS and WSS with this certificate chain (PEM); needs --tls-key.")
+  String tlsCert;
+
+  @Option(names = "--tls-key", paramLabel = "PEM", description = "The certificate's private key (PEM, PKCS#8 or PKCS#1).")
+  String tlsKey;
+
   @Option(names = "--config", paramLabel = "FILE", description = "YAML config file.")
   String config;
 
@@ -62,6 +68,9 @@ final class ServeCommand implements Callable<Integer> {
     SwitchboardServer server;
     try {
       server = SwitchboardServer.start(settings);
+    } catch (SettingsException invalid) {
+      spec.commandLine().getErr().println("switchboard: " + invalid.getMessage());
+      return ExitCodes.USAGE;
     } catch (EngineException | IllegalStateException failed) {
       spec.commandLine().getErr().println("switchboard: cannot start: " + failed.getMessage());
       return ExitCodes.FAILED;
@@ -87,6 +96,8 @@ final class ServeCommand implements Callable<Integer> {
     putIfGiven(flags, SettingsLoader.ENGINE, engine);
     putIfGiven(flags, SettingsLoader.SYNC_INTERVAL, syncInterval);
     putIfGiven(flags, SettingsLoader.MAX_MESSAGE_SIZE, maxMessageSize);
+    putIfGiven(flags, SettingsLoader.TLS_CERT, tlsCert);
+    putIfGiven(flags, SettingsLoader.TLS_KEY, tlsKey);
     putIfGiven(flags, SettingsLoader.CONFIG, config);
     return flags;
   }

@@ -64,6 +64,8 @@ public final class SettingsLoader {
   public static final String CALLBACKS_TIMEOUT = "callbacks.timeout";
   public static final String CALLBACKS_ATTEMPTS = "callbacks.attempts";
   public static final String CALLBACKS_BACKOFF = "callbacks.backoff";
+  public static final String TLS_CERT = "tls.cert";
+  public static final String TLS_KEY = "tls.key";
   public static final String AUTH_SECRET = "auth.secret";
   public static final String AUTH_PUBLIC_KEY = "auth.public-key";
   public static final String AUTH_JWKS = "auth.jwks";
@@ -142,7 +144,8 @@ public final class SettingsLoader {
     Duration sessionIdleTimeout = value(SESSIONS_IDLE_TIMEOUT, text -> ValueParsers.duration(text, Duration.ofSeconds(1), Duration.ofDays(30)));
     Duration syncInterval = value(SYNC_INTERVAL, text -> ValueParsers.duration(text, Duration.ZERO, Duration.ofSeconds(10)));
     return new Settings(host, port, dataDir, engine, maxMessageSize, retention, idempotencyWindow, idempotencyMaxKeys, shutdownTimeout,
-        sseHeartbeat, sseRetry, outboundBuffer, corsOrigins, wsPingInterval, syncInterval, sessionIdleTimeout, jobs(), auth());
+        sseHeartbeat, sseRetry, outboundBuffer, corsOrigins, wsPingInterval, syncInterval, sessionIdleTimeout, jobs(), auth(),
+        new TlsConfig(value(TLS_CERT, SettingsLoader::optionalPath), value(TLS_KEY, SettingsLoader::optionalPath)));
   }
 
   private AuthConfig auth() {
@@ -437,6 +440,8 @@ public final class SettingsLoader {
     defaults.put(CALLBACKS_TIMEOUT, "10s");
     defaults.put(CALLBACKS_ATTEMPTS, "10");
     defaults.put(CALLBACKS_BACKOFF, "1s");
+    defaults.put(TLS_CERT, "");
+    defaults.put(TLS_KEY, "");
     defaults.put(AUTH_SECRET, "");
     defaults.put(AUTH_PUBLIC_KEY, "");
     defaults.put(AUTH_JWKS, "");

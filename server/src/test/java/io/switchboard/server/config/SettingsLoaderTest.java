@@ -234,6 +234,9 @@ class SettingsLoaderTest {
             timeout: 3s
             attempts: 4
             backoff: 250ms
+          tls:
+            cert: /etc/switchboard/cert.pem
+            key: /etc/switchboard/key.pem
           auth:
             secret: a-secret-for-hs256-of-32-bytes-at-least
             issuer: https://id.example.com
@@ -267,7 +270,8 @@ class SettingsLoaderTest {
               Duration.ofMillis(250)),
           new AuthConfig(Optional.of("a-secret-for-hs256-of-32-bytes-at-least"), Optional.empty(), Optional.empty(),
               Optional.of("https://id.example.com"), Optional.of("switchboard"), Duration.ofSeconds(10), "sb_token", false, List.of(),
-              List.of("public.>", "news.*"))));
+              List.of("public.>", "news.*")),
+          TlsConfig.of(Path.of("/etc/switchboard/cert.pem"), Path.of("/etc/switchboard/key.pem"))));
     }
 
     @Test
@@ -498,6 +502,12 @@ class SettingsLoaderTest {
     @CsvSource(delimiter = '|', value = {"has space", "semi;colon", "''"})
     void aCookieNameThatIsNotATokenIsRejected(String name) {
       assertThat(rejection(Map.of(), Map.of("SWITCHBOARD_AUTH_COOKIE", name))).startsWith("invalid setting auth.cookie");
+    }
+
+    @Test
+    void aTlsCertificateWithoutItsKeyIsRejected() {
+      assertThat(rejection(Map.of("tls.cert", "/etc/cert.pem"), Map.of())).startsWith("invalid setting tls.key").contains("both");
+      assertThat(rejection(Map.of("tls.key", "/etc/key.pem"), Map.of())).startsWith("invalid setting tls.cert");
     }
 
     @Test
