@@ -15,6 +15,7 @@ import io.switchboard.server.auth.TokenVerifier;
 import io.switchboard.server.config.AuthConfig;
 import io.switchboard.server.config.Settings;
 import io.switchboard.server.http.HttpTransport;
+import io.switchboard.server.limits.PublishRate;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -73,7 +74,11 @@ public final class SwitchboardServer {
     this.authorizer = auth.enabled()
         ? Authorizer.enabled(Grants.ofPatterns(auth.anonymousPublish(), auth.anonymousSubscribe()))
         : Authorizer.disabled();
-    this.transport = new HttpTransport(broker, sessions, jobs, settings, authorizer, verifier, stopping::get);
+    PublishRate publishRate = new PublishRate(settings.limits().publishRate(), System::nanoTime);
+    if (settings.limits().publishRate() > 0) {
+      vertx.setPeriodic(10_000, id -> publishRate.forgetIdle());
+    }
+    this.transport = new HttpTransport(broker, sessions, jobs, settings, authorizer, verifier, publishRate, stopping::get);
   }
 
   /**
@@ -221,6 +226,12 @@ public final class SwitchboardServer {
       int maxWebSocketMessageSize = settings.maxWebSocketMessageSize();
       HttpServerOptions options = new HttpServerOptions()
           .setHost(settings.host())
+          // HTTP/1.1 only: without h2c, a connection is set up the moment it is accepted rather than at
+          // its first bytes, so limits.request-timeout sees connections that send nothing at all, and no
+          // h2c upgrade handler looks at every request.
+          .setHttp2ClearTextEnabled(false)
+          .setMaxInitialLineLength(settings.limits().urlSize())
+          .setMaxHeaderSize(settings.limits().headerSize())
           .setPort(port)
           .setTcpNoDelay(true)
           .setCompressionSupported(false)
@@ -238,10 +249,9 @@ public final class SwitchboardServer {
             .setCertPath(settings.tls().cert().orElseThrow().toString())
             .setKeyPath(settings.tls().key().orElseThrow().toString()));
       }
-      vertx.createHttpServer(options)
-          .requestHandler(transport.router(vertx))
-          .invalidRequestHandler(HttpTransport::invalidRequest)
-          .listen()
+      HttpServer server = vertx.createHttpServer(options);
+      transport.serve(vertx, server);
+      server.listen()
           .onSuccess(servers::add)
           .<Void>mapEmpty()
           .onComplete(started);

@@ -64,6 +64,13 @@ public final class SettingsLoader {
   public static final String CALLBACKS_TIMEOUT = "callbacks.timeout";
   public static final String CALLBACKS_ATTEMPTS = "callbacks.attempts";
   public static final String CALLBACKS_BACKOFF = "callbacks.backoff";
+  public static final String LIMITS_CONNECTIONS = "limits.connections";
+  public static final String LIMITS_CONNECTIONS_PER_ADDRESS = "limits.connections-per-address";
+  public static final String LIMITS_SUBSCRIPTIONS_PER_CONNECTION = "limits.subscriptions-per-connection";
+  public static final String LIMITS_PUBLISH_RATE = "limits.publish-rate";
+  public static final String LIMITS_URL_SIZE = "limits.url-size";
+  public static final String LIMITS_HEADER_SIZE = "limits.header-size";
+  public static final String LIMITS_REQUEST_TIMEOUT = "limits.request-timeout";
   public static final String TLS_CERT = "tls.cert";
   public static final String TLS_KEY = "tls.key";
   public static final String AUTH_SECRET = "auth.secret";
@@ -145,7 +152,18 @@ public final class SettingsLoader {
     Duration syncInterval = value(SYNC_INTERVAL, text -> ValueParsers.duration(text, Duration.ZERO, Duration.ofSeconds(10)));
     return new Settings(host, port, dataDir, engine, maxMessageSize, retention, idempotencyWindow, idempotencyMaxKeys, shutdownTimeout,
         sseHeartbeat, sseRetry, outboundBuffer, corsOrigins, wsPingInterval, syncInterval, sessionIdleTimeout, jobs(), auth(),
-        new TlsConfig(value(TLS_CERT, SettingsLoader::optionalPath), value(TLS_KEY, SettingsLoader::optionalPath)));
+        new TlsConfig(value(TLS_CERT, SettingsLoader::optionalPath), value(TLS_KEY, SettingsLoader::optionalPath)), limits());
+  }
+
+  private LimitsConfig limits() {
+    return new LimitsConfig(
+        value(LIMITS_CONNECTIONS, text -> (int) ValueParsers.wholeNumber(text, 0, 10_000_000)),
+        value(LIMITS_CONNECTIONS_PER_ADDRESS, text -> (int) ValueParsers.wholeNumber(text, 0, 10_000_000)),
+        value(LIMITS_SUBSCRIPTIONS_PER_CONNECTION, text -> (int) ValueParsers.wholeNumber(text, 1, 1_000_000)),
+        value(LIMITS_PUBLISH_RATE, text -> (int) ValueParsers.wholeNumber(text, 0, 10_000_000)),
+        value(LIMITS_URL_SIZE, text -> (int) ValueParsers.size(text, 1024, 1L << 20)),
+        value(LIMITS_HEADER_SIZE, text -> (int) ValueParsers.size(text, 1024, 1L << 20)),
+        value(LIMITS_REQUEST_TIMEOUT, text -> ValueParsers.duration(text, Duration.ofSeconds(1), Duration.ofHours(1))));
   }
 
   private AuthConfig auth() {
@@ -440,6 +458,13 @@ public final class SettingsLoader {
     defaults.put(CALLBACKS_TIMEOUT, "10s");
     defaults.put(CALLBACKS_ATTEMPTS, "10");
     defaults.put(CALLBACKS_BACKOFF, "1s");
+    defaults.put(LIMITS_CONNECTIONS, "0");
+    defaults.put(LIMITS_CONNECTIONS_PER_ADDRESS, "0");
+    defaults.put(LIMITS_SUBSCRIPTIONS_PER_CONNECTION, "1000");
+    defaults.put(LIMITS_PUBLISH_RATE, "0");
+    defaults.put(LIMITS_URL_SIZE, "8KiB");
+    defaults.put(LIMITS_HEADER_SIZE, "16KiB");
+    defaults.put(LIMITS_REQUEST_TIMEOUT, "60s");
     defaults.put(TLS_CERT, "");
     defaults.put(TLS_KEY, "");
     defaults.put(AUTH_SECRET, "");

@@ -11,6 +11,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -74,6 +75,14 @@ final class Access {
     Vertx vertx = ctx.vertx();
     long timer = vertx.setTimer(Math.max(1, expiry.get().toEpochMilli() - System.currentTimeMillis()), id -> end.run());
     return () -> vertx.cancelTimer(timer);
+  }
+
+  /** {@code wait}, cut short so that a held request is answered before the caller's token expires. */
+  static Duration heldAtMost(RoutingContext ctx, Duration wait) {
+    return caller(ctx).expiresAt()
+        .map(expiry -> Duration.ofMillis(Math.max(1, expiry.toEpochMilli() - System.currentTimeMillis())))
+        .filter(untilExpiry -> untilExpiry.compareTo(wait) < 0)
+        .orElse(wait);
   }
 
   private Caller callerOf(RoutingContext ctx) {

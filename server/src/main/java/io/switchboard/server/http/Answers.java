@@ -7,6 +7,7 @@ import io.switchboard.core.engine.EngineException;
 import io.switchboard.core.engine.IdempotencyConflictException;
 import io.switchboard.core.jobs.JobConflictException;
 import io.switchboard.server.auth.InvalidTokenException;
+import io.switchboard.server.limits.RateLimitedException;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -69,6 +70,9 @@ final class Answers {
     if (cause instanceof InvalidTokenException invalidToken) {
       ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"switchboard\", error=\"invalid_token\"");
       Problems.send(ctx.response(), 401, invalidToken.getMessage());
+    } else if (cause instanceof RateLimitedException limited) {
+      ctx.response().putHeader("Retry-After", String.valueOf(limited.retryAfterSeconds()));
+      Problems.send(ctx.response(), 429, limited.getMessage());
     } else if (cause instanceof AccessDeniedException denied) {
       if (denied.needsCredentials()) {
         ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"switchboard\"");

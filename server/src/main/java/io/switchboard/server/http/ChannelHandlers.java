@@ -10,6 +10,7 @@ import io.switchboard.core.channel.ChannelPattern;
 import io.switchboard.core.cursor.Cursor;
 import io.switchboard.core.message.Publication;
 import io.switchboard.core.message.StartPosition;
+import io.switchboard.server.limits.PublishRate;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
 import java.util.Optional;
@@ -27,17 +28,21 @@ final class ChannelHandlers {
   private final Broker broker;
   private final StreamHandlers streams;
   private final Authorizer authorizer;
+  private final PublishRate publishRate;
 
-  ChannelHandlers(Broker broker, StreamHandlers streams, Authorizer authorizer) {
+  ChannelHandlers(Broker broker, StreamHandlers streams, Authorizer authorizer, PublishRate publishRate) {
     this.broker = broker;
     this.streams = streams;
     this.authorizer = authorizer;
+    this.publishRate = publishRate;
   }
 
   /** {@code POST /v1/channels/{channel}/messages}. */
   void publish(RoutingContext ctx) {
     ChannelName channel = ChannelName.of(ctx.pathParam("channel"));
-    authorizer.checkPublish(Access.caller(ctx), channel);
+    Caller caller = Access.caller(ctx);
+    authorizer.checkPublish(caller, channel);
+    publishRate.take(PublishRate.keyOf(caller.subject(), ctx.request().remoteAddress().hostAddress()));
     QueryParameters query = QueryParameters.of(ctx);
     Publication publication = new Publication(
         TextBodies.utf8(ctx.body(), "the message body"),
@@ -70,7 +75,7 @@ final class ChannelHandlers {
       Answers.when(ctx, broker.read(channel, from, limit), result -> Answers.json(ctx, 200, JsonBodies.readResult(result)));
       return;
     }
-    PendingRead pending = broker.await(channel, from, limit, Duration.ofSeconds(wait.get()));
+    PendingRead pending = broker.await(channel, from, limit, Access.heldAtMost(ctx, Duration.ofSeconds(wait.get())));
     ctx.response().closeHandler(closed -> pending.cancel());
     Answers.when(ctx, pending.result(), result -> Answers.json(ctx, 200, JsonBodies.readResult(result)));
   }

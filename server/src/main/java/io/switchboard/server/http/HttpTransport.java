@@ -8,6 +8,8 @@ import io.switchboard.core.jobs.Jobs;
 import io.switchboard.core.session.Sessions;
 import io.switchboard.server.auth.TokenVerifier;
 import io.switchboard.server.config.Settings;
+import io.switchboard.server.limits.ConnectionCounts;
+import io.switchboard.server.limits.PublishRate;
 import io.switchboard.server.ws.WsHandler;
 import io.vertx.ext.web.handler.CorsHandler;
 import java.time.Clock;
@@ -17,6 +19,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -60,6 +63,8 @@ public final class HttpTransport {
   private final int maxMessageSize;
   private final BooleanSupplier stopping;
   private final Access access;
+  private final ConnectionCounts connectionCounts;
+  private final PublishRate publishRate;
   private final List<WsHandler> webSocketHandlers = new CopyOnWriteArrayList<>();
   private final Map<String, Set<SseStream>> sessionStreams = new ConcurrentHashMap<>();
   private final List<JobStreams> jobStreams = new CopyOnWriteArrayList<>();
@@ -68,7 +73,7 @@ public final class HttpTransport {
    * @param stopping true once a graceful shutdown has begun: new requests are then answered 503
    */
   public HttpTransport(Broker broker, Sessions sessions, Jobs jobs, Settings settings, Authorizer authorizer,
-      Optional<TokenVerifier> verifier, BooleanSupplier stopping) {
+      Optional<TokenVerifier> verifier, PublishRate publishRate, BooleanSupplier stopping) {
     this.broker = broker;
     this.sessions = sessions;
     this.jobs = jobs;
@@ -76,24 +81,35 @@ public final class HttpTransport {
     this.maxMessageSize = settings.maxMessageSize();
     this.stopping = stopping;
     this.access = new Access(authorizer, verifier, settings.auth());
+    this.connectionCounts = new ConnectionCounts(settings.limits().connections(), settings.limits().connectionsPerAddress());
+    this.publishRate = publishRate;
   }
 
-  /** The routes for one event loop; call once per HTTP server instance. */
-  public Router router(Vertx vertx) {
+  /** Serves the API on {@code server}, one of the event loops' servers; call once per server, before it listens. */
+  public void serve(Vertx vertx, HttpServer server) {
+    ConnectionGuard guard = new ConnectionGuard(vertx, connectionCounts, settings.limits().requestTimeout());
+    server.connectionHandler(guard::opened)
+        .requestHandler(router(vertx, guard))
+        .invalidRequestHandler(HttpTransport::invalidRequest);
+  }
+
+  /** The routes for one event loop. */
+  private Router router(Vertx vertx, ConnectionGuard guard) {
     Clock clock = Clock.systemUTC();
     StreamHandlers streams = new StreamHandlers(vertx, broker, clock, settings.effectiveOutboundBuffer(),
         settings.sseRetry().toMillis(), settings.sseHeartbeat().toMillis());
     Authorizer authorizer = access.authorizer();
-    ChannelHandlers channels = new ChannelHandlers(broker, streams, authorizer);
+    ChannelHandlers channels = new ChannelHandlers(broker, streams, authorizer, publishRate);
     SubscribeHandlers subscribe = new SubscribeHandlers(broker, streams, clock, authorizer);
     SessionHandlers sessionHandlers = new SessionHandlers(sessions, subscribe, streams, sessionTouchInterval(), sessionStreams, authorizer);
     WsHandler webSockets = new WsHandler(vertx, broker, jobs, settings.jobs().lease(), settings.effectiveOutboundBuffer(),
-        settings.wsPingInterval().toMillis(), authorizer);
+        settings.wsPingInterval().toMillis(), authorizer, publishRate, settings.limits().subscriptionsPerConnection());
     webSocketHandlers.add(webSockets);
     JobStreams jobEvents = new JobStreams(vertx, jobs, settings.sseRetry().toMillis(), settings.sseHeartbeat().toMillis());
     jobStreams.add(jobEvents);
     JobHandlers jobHandlers = new JobHandlers(jobs, settings.jobs(), jobEvents, authorizer);
     Router router = Router.router(vertx);
+    router.route().handler(guard::admit);
     if (!settings.corsOrigins().isEmpty()) {
       router.route().handler(cors(settings.corsOrigins()));
     }
@@ -146,7 +162,7 @@ public final class HttpTransport {
   }
 
   /** Answers requests Vert.x could not even parse: over-long lines or headers, broken syntax. */
-  public static void invalidRequest(HttpServerRequest request) {
+  private static void invalidRequest(HttpServerRequest request) {
     Throwable cause = request.decoderResult().cause();
     int status = 400;
     String detail = "the request is not valid HTTP";
@@ -175,8 +191,8 @@ public final class HttpTransport {
 
   private void refuseWhileStopping(RoutingContext ctx) {
     if (stopping.getAsBoolean()) {
-      ctx.response().putHeader(HttpHeaders.CONNECTION, "close").putHeader("Retry-After", "1");
-      Problems.send(ctx.response(), 503, "the server is shutting down; retry on another node or in a moment");
+      ctx.response().putHeader("Retry-After", "1");
+      Problems.sendAndClose(ctx.request(), 503, "the server is shutting down; retry on another node or in a moment");
       return;
     }
     ctx.next();

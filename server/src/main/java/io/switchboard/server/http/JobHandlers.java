@@ -71,7 +71,7 @@ final class JobHandlers {
         Answers.json(ctx, 202, Buffer.buffer(JobJson.status(job)));
         return;
       }
-      Answers.when(ctx, jobs.awaitEnd(job.id(), wait.get()), latest -> {
+      Answers.when(ctx, jobs.awaitEnd(job.id(), Access.heldAtMost(ctx, wait.get())), latest -> {
         Job now = latest.orElse(job);
         ctx.response().putHeader(PREFERENCE_APPLIED, "wait=" + wait.get().toSeconds());
         Answers.json(ctx, now.status().isEnded() ? 200 : 202, Buffer.buffer(JobJson.status(now)));
@@ -88,7 +88,7 @@ final class JobHandlers {
     QueryParameters query = QueryParameters.of(ctx);
     Optional<Integer> wait = query.integer("wait", 1, (int) Broker.MAX_WAIT.toSeconds());
     CompletionStage<Optional<Job>> found = wait.isPresent()
-        ? permittedThen(ctx, authorizer::checkJobStatus, () -> jobs.awaitStatusChange(id, Duration.ofSeconds(wait.get())))
+        ? permittedThen(ctx, authorizer::checkJobStatus, () -> jobs.awaitStatusChange(id, Access.heldAtMost(ctx, Duration.ofSeconds(wait.get()))))
         : permitted(ctx, authorizer::checkJobStatus);
     withJob(ctx, found, job -> Answers.json(ctx, 200, Buffer.buffer(JobJson.status(job))));
   }
@@ -106,7 +106,7 @@ final class JobHandlers {
     String queue = ctx.pathParam("queue");
     authorizer.checkWork(Access.caller(ctx), queue);
     QueryParameters query = QueryParameters.of(ctx);
-    Duration wait = Duration.ofSeconds(query.integer("wait", 0, (int) Broker.MAX_WAIT.toSeconds()).orElse(0));
+    Duration wait = Access.heldAtMost(ctx, Duration.ofSeconds(query.integer("wait", 0, (int) Broker.MAX_WAIT.toSeconds()).orElse(0)));
     Duration lease = lease(query);
     PendingClaim claim = jobs.claim(queue, lease, wait);
     // A worker that hangs up while waiting gets nothing, and nothing is claimed for it.

@@ -2,6 +2,7 @@ package io.switchboard.server.http;
 
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 
 /**
@@ -12,6 +13,16 @@ final class Problems {
   static final String CONTENT_TYPE = "application/problem+json";
 
   private Problems() {}
+
+  /**
+   * Sends the problem and closes the connection once it is written: {@code Connection: close} on
+   * the answer alone does not make the server close it.
+   */
+  static void sendAndClose(HttpServerRequest request, int status, String detail) {
+    request.response().putHeader(HttpHeaders.CONNECTION, "close");
+    send(request.response(), status, detail);
+    request.connection().close();
+  }
 
   static void send(HttpServerResponse response, int status, String detail) {
     if (response.ended() || response.closed()) {

@@ -11,6 +11,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -70,7 +71,7 @@ final class SubscribeHandlers {
       }
     }));
     if (wait.isPresent()) {
-      timer[0] = context.owner().setTimer(wait.get() * 1000L, id -> poll.expire());
+      timer[0] = context.owner().setTimer(Access.heldAtMost(ctx, Duration.ofSeconds(wait.get())).toMillis(), id -> poll.expire());
       ctx.response().closeHandler(closed -> poll.expire());
     }
     String transport = wait.isPresent() ? ChannelStatus.LONG_POLL : POLL;

@@ -19,6 +19,8 @@ import io.switchboard.core.engine.IdempotencyConflictException;
 import io.switchboard.core.jobs.Jobs;
 import io.switchboard.core.message.Delivery;
 import io.switchboard.core.message.Publication;
+import io.switchboard.server.limits.PublishRate;
+import io.switchboard.server.limits.RateLimitedException;
 import io.switchboard.server.outbound.Outbox;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -67,7 +69,6 @@ final class WsConnection {
   static final short TOKEN_EXPIRED = 4003;
   static final short GOING_AWAY = 1001;
   static final short MESSAGE_TOO_BIG = 1009;
-  static final int MAX_SUBSCRIPTIONS = 1_000;
   private static final String OPS = "subscribe, unsubscribe, publish, ping, work, complete, fail or heartbeat";
 
   private final ServerWebSocket socket;
@@ -75,6 +76,9 @@ final class WsConnection {
   private final Broker broker;
   private final Authorizer authorizer;
   private final Caller caller;
+  private final Limits limits;
+  /** Whom this connection's publishes count against: its token's subject, or its address. */
+  private final String rateKey;
   private final int maxBufferedBytes;
   private final Consumer<WsConnection> onClose;
   private final Map<String, Subscription> subscriptions = new HashMap<>();
@@ -85,8 +89,10 @@ final class WsConnection {
   private long expiryTimer = -1;
 
   WsConnection(ServerWebSocket socket, Context context, Broker broker, Jobs jobs, Duration defaultLease, int maxBufferedBytes,
-      Authorizer authorizer, Caller caller, Consumer<WsConnection> onClose) {
+      Authorizer authorizer, Caller caller, Limits limits, Consumer<WsConnection> onClose) {
     this.socket = socket;
+    this.limits = limits;
+    this.rateKey = PublishRate.keyOf(caller.subject(), socket.remoteAddress() == null ? "unknown" : socket.remoteAddress().hostAddress());
     this.authorizer = authorizer;
     this.caller = caller;
     this.worker = new WsWorker(context, jobs, defaultLease, this::send, queue -> authorizer.checkWork(caller, queue));
@@ -175,6 +181,8 @@ final class WsConnection {
       send(WsFrames.error(frame.ref(), 413, tooLarge.getMessage()));
     } catch (AccessDeniedException denied) {
       send(WsFrames.denied(frame.ref(), denied));
+    } catch (RateLimitedException limited) {
+      send(WsFrames.error(frame.ref(), 429, limited.getMessage()));
     }
   }
 
@@ -186,8 +194,9 @@ final class WsConnection {
       send(WsFrames.error(frame.ref(), 409, "already subscribed to " + channel + "; unsubscribe first to start again"));
       return;
     }
-    if (subscriptions.size() >= MAX_SUBSCRIPTIONS) {
-      send(WsFrames.error(frame.ref(), 429, "at most " + MAX_SUBSCRIPTIONS + " subscriptions per connection"));
+    if (subscriptions.size() >= limits.maxSubscriptions()) {
+      send(WsFrames.error(frame.ref(), 429, "at most " + limits.maxSubscriptions()
+          + " subscriptions per connection (limits.subscriptions-per-connection)"));
       return;
     }
     SubscriptionStart start = startOf(frame, pattern);
@@ -263,6 +272,7 @@ final class WsConnection {
   private void publish(ClientFrame frame) {
     ChannelName channel = ChannelName.of(frame.requiredText("channel"));
     authorizer.checkPublish(caller, channel);
+    limits.publishRate().take(rateKey);
     Publication publication = new Publication(frame.requiredText("data"), frame.optionalText("event"), frame.optionalText("idempotencyKey"));
     Optional<String> ref = frame.ref();
     broker.publish(channel, publication).whenComplete((appended, failure) -> {
@@ -326,6 +336,9 @@ final class WsConnection {
     outbox.close();
     onClose.accept(this);
   }
+
+  /** The limits one connection is held to. */
+  record Limits(PublishRate publishRate, int maxSubscriptions) {}
 
   /** Feeds one subscription of this connection into its outbox. */
   private final class Listener implements SubscriptionListener {

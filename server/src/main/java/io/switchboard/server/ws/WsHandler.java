@@ -4,6 +4,7 @@ import io.switchboard.core.auth.Authorizer;
 import io.switchboard.core.auth.Caller;
 import io.switchboard.core.broker.Broker;
 import io.switchboard.core.jobs.Jobs;
+import io.switchboard.server.limits.PublishRate;
 import java.time.Duration;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -24,13 +25,17 @@ public final class WsHandler {
   private final Duration defaultLease;
   private final int maxBufferedBytes;
   private final Authorizer authorizer;
+  private final PublishRate publishRate;
+  private final int maxSubscriptions;
   private final Set<WsConnection> open = ConcurrentHashMap.newKeySet();
   private final Context context;
 
   public WsHandler(Vertx vertx, Broker broker, Jobs jobs, Duration defaultLease, int maxBufferedBytes, long pingMillis,
-      Authorizer authorizer) {
+      Authorizer authorizer, PublishRate publishRate, int maxSubscriptions) {
     this.broker = broker;
     this.authorizer = authorizer;
+    this.publishRate = publishRate;
+    this.maxSubscriptions = maxSubscriptions;
     this.jobs = jobs;
     this.defaultLease = defaultLease;
     this.maxBufferedBytes = maxBufferedBytes;
@@ -63,6 +68,6 @@ public final class WsHandler {
     }
     Context context = Vertx.currentContext();
     ctx.request().toWebSocket().onSuccess(socket -> open.add(new WsConnection(socket, context, broker, jobs, defaultLease, maxBufferedBytes,
-        authorizer, caller, open::remove)));
+        authorizer, caller, new WsConnection.Limits(publishRate, maxSubscriptions), open::remove)));
   }
 }

@@ -162,6 +162,19 @@ class GrantsOverHttpTest {
   }
 
   @Test
+  void aLongPollIsAnsweredBeforeItsTokenExpires() {
+    String channel = ServerFixture.uniqueChannel("expiring-poll");
+    String token = Tokens.forSubject("a").subscribe(channel).expiresAt(Instant.now().plusSeconds(2)).hs256(SECRET);
+    long started = System.nanoTime();
+
+    Reply answer = api().read(channel, "wait=30", "Authorization", "Bearer " + token);
+
+    assertThat(answer.expectJson(200).path("messages")).isEmpty();
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
+    assertThat(api().read(channel, "", "Authorization", "Bearer " + token).expectProblem(401)).contains("expired");
+  }
+
+  @Test
   void adminEndpointsNeedTheAdminGrant() {
     api().get("/v1/channels", "Authorization", bearer(Tokens.forSubject("a").subscribe(">"))).expectProblem(403);
     api().get("/v1/channels", "Authorization", bearer(Tokens.forSubject("a").grants(Map.of("admin", true)))).expect(200);

@@ -234,6 +234,14 @@ class SettingsLoaderTest {
             timeout: 3s
             attempts: 4
             backoff: 250ms
+          limits:
+            connections: 50000
+            connections-per-address: 200
+            subscriptions-per-connection: 100
+            publish-rate: 1000
+            url-size: 4KiB
+            header-size: 8KiB
+            request-timeout: 15s
           tls:
             cert: /etc/switchboard/cert.pem
             key: /etc/switchboard/key.pem
@@ -271,7 +279,8 @@ class SettingsLoaderTest {
           new AuthConfig(Optional.of("a-secret-for-hs256-of-32-bytes-at-least"), Optional.empty(), Optional.empty(),
               Optional.of("https://id.example.com"), Optional.of("switchboard"), Duration.ofSeconds(10), "sb_token", false, List.of(),
               List.of("public.>", "news.*")),
-          TlsConfig.of(Path.of("/etc/switchboard/cert.pem"), Path.of("/etc/switchboard/key.pem"))));
+          TlsConfig.of(Path.of("/etc/switchboard/cert.pem"), Path.of("/etc/switchboard/key.pem")),
+          new LimitsConfig(50_000, 200, 100, 1000, 4096, 8192, Duration.ofSeconds(15))));
     }
 
     @Test

@@ -51,6 +51,57 @@ public final class RawHttp {
     }
   }
 
+  /** A connection kept open across exchanges, for tests of keep-alive, limits and timeouts. */
+  public static Connection connect(int port) throws IOException {
+    return new Connection(open(port));
+  }
+
+  /** One raw connection: send bytes when the test likes, read answers, see whether the server closed it. */
+  public static final class Connection implements AutoCloseable {
+    private final Socket socket;
+
+    private Connection(Socket socket) {
+      this.socket = socket;
+    }
+
+    public Connection send(String text) throws IOException {
+      RawHttp.send(socket.getOutputStream(), text.getBytes(StandardCharsets.ISO_8859_1));
+      return this;
+    }
+
+    /** Reads one answer with a Content-Length body. */
+    public Reply reply() throws IOException {
+      return readReply(socket.getInputStream(), "raw connection");
+    }
+
+    /**
+     * Whether the server closes the connection within {@code bound}: reads (and drops) whatever it
+     * still sends until the end of the stream, a reset, or the bound.
+     */
+    public boolean closedByServerWithin(java.time.Duration bound) throws IOException {
+      long deadline = System.nanoTime() + bound.toNanos();
+      InputStream in = socket.getInputStream();
+      while (System.nanoTime() < deadline) {
+        socket.setSoTimeout((int) Math.max(1, java.time.Duration.ofNanos(deadline - System.nanoTime()).toMillis()));
+        try {
+          if (in.read() < 0) {
+            return true;
+          }
+        } catch (java.net.SocketTimeoutException open) {
+          return false;
+        } catch (java.net.SocketException reset) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    @Override
+    public void close() throws IOException {
+      socket.close();
+    }
+  }
+
   private static Socket open(int port) throws IOException {
     Socket socket = new Socket(InetAddress.getLoopbackAddress(), port);
     socket.setSoTimeout(10_000);
