@@ -9,6 +9,7 @@ import io.switchboard.server.testing.Api;
 import io.switchboard.server.testing.Reply;
 import io.switchboard.server.testing.ServerFixture;
 import io.switchboard.server.testing.WsClient;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -282,6 +283,18 @@ class WsFrameProtocolTest {
     assertError(client.error(), 400, "r-text");
     client.send(frame("op", "subscribe", "channel", pattern, "after", Map.of(), "since", 1.5, "ref", "r-fraction"));
     assertError(client.error(), 400, "r-fraction");
+    client.assertStillUsable();
+  }
+
+  /** Found by ClientFramePropertiesTest: 2^64 + 5 was read through a long that wrapped around to 5. */
+  @Test
+  void subscribeWithASinceBeyondTheRangeOfALongIsAnsweredWith400() {
+    String pattern = uniqueChannel("since") + ".*";
+
+    client.send(frame("op", "subscribe", "channel", pattern, "after", Map.of(), "since", BigInteger.ONE.shiftLeft(64).add(BigInteger.valueOf(5)),
+        "ref", "r-huge"));
+
+    assertThat(assertError(client.error(), 400, "r-huge")).contains("since");
     client.assertStillUsable();
   }
 
