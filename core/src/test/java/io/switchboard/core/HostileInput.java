@@ -47,6 +47,21 @@ public final class HostileInput {
   }
 
   /**
+   * {@code valid} text one character off: one replaced or added, by a printable ASCII character
+   * punctuation most often, by any character sometimes. The inputs that tell a rule from one almost like it.
+   */
+  public static Arbitrary<String> oneOff(Arbitrary<String> valid) {
+    Arbitrary<Character> stray = Arbitraries.frequencyOf(List.<Tuple2<Integer, Arbitrary<Character>>>of(
+        Tuple.of(3, Arbitraries.chars().with(" !\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")),
+        Tuple.of(1, Arbitraries.chars().range(' ', '~')),
+        Tuple.of(1, Arbitraries.chars())));
+    return valid.filter(text -> !text.isEmpty()).flatMap(text -> Arbitraries.integers().between(0, text.length() - 1)
+        .flatMap(at -> stray.flatMap(c -> Arbitraries.of(
+            text.substring(0, at) + c + text.substring(at + 1),
+            text.substring(0, at) + c + text.substring(at)))));
+  }
+
+  /**
    * Asserts that the message of a refusal is safe to show to the sender: one line of printable
    * ASCII, short, whatever the input was. (A refusal of any other type than
    * {@link InvalidInputException} is not caught by the properties, and so fails them.)

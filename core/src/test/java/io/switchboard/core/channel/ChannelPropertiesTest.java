@@ -78,7 +78,8 @@ class ChannelPropertiesTest {
 
   @Provide
   Arbitrary<String> channelText() {
-    return Arbitraries.oneOf(HostileInput.text(), smallPatterns(), validNames());
+    return Arbitraries.oneOf(HostileInput.text(), smallPatterns(), validNames(), HostileInput.oneOff(validNames()),
+        HostileInput.oneOff(smallPatterns()));
   }
 
   /** Names from few segments, so that patterns of the same few segments often match them. */

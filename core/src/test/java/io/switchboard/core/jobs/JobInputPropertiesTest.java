@@ -45,7 +45,10 @@ class JobInputPropertiesTest {
 
   @Provide
   Arbitrary<String> queueText() {
-    return Arbitraries.oneOf(HostileInput.text(), Arbitraries.strings().withChars("q.").ofMinLength(195).ofMaxLength(205));
+    Arbitrary<String> valid = Arbitraries.strings().withChars("qQ9_-").ofMinLength(1).ofMaxLength(10).list().ofMinSize(1).ofMaxSize(3)
+        .map(segments -> String.join(".", segments));
+    return Arbitraries.oneOf(HostileInput.text(), valid, HostileInput.oneOff(valid),
+        Arbitraries.strings().withChars("q.").ofMinLength(195).ofMaxLength(205));
   }
 
   @Provide

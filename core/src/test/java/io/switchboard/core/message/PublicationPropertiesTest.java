@@ -49,14 +49,16 @@ class PublicationPropertiesTest {
 
   @Provide
   Arbitrary<String> eventText() {
-    return Arbitraries.oneOf(HostileInput.text(), HostileInput.nearGrammar("aZ9_.:-"),
+    Arbitrary<String> valid = Arbitraries.strings().withChars("azAZ09_.:-").ofMinLength(1).ofMaxLength(64);
+    return Arbitraries.oneOf(HostileInput.text(), HostileInput.nearGrammar("aZ9_.:-"), valid, HostileInput.oneOff(valid),
         Arbitraries.strings().withChars("e.").ofMinLength(60).ofMaxLength(70),
         Arbitraries.strings().withChars("a.").map(rest -> Publication.RESERVED_EVENT_PREFIX + rest));
   }
 
   @Provide
   Arbitrary<String> keyText() {
-    return Arbitraries.oneOf(HostileInput.text(), Arbitraries.strings().ascii().ofMaxLength(40),
+    Arbitrary<String> valid = Arbitraries.strings().withCharRange('!', '~').ofMinLength(1).ofMaxLength(40);
+    return Arbitraries.oneOf(HostileInput.text(), Arbitraries.strings().ascii().ofMaxLength(40), HostileInput.oneOff(valid),
         Arbitraries.strings().withCharRange('!', '~').ofMinLength(250).ofMaxLength(260));
   }
 }
