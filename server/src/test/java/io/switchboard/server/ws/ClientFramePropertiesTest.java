@@ -11,6 +11,7 @@ import io.switchboard.core.channel.ChannelName;
 import io.switchboard.core.channel.ChannelPattern;
 import io.switchboard.core.cursor.Cursor;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import net.jqwik.api.Arbitraries;
@@ -19,15 +20,23 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import org.assertj.core.api.Condition;
 
 /**
  * What a WebSocket client sends is a text frame, and any text may come: it is a frame whose
  * fields read as their documented types, or a refusal with {@link InvalidInputException} (an
- * {@code error} frame with status 400), never anything else. Numbers are taken only when they are
- * exactly the whole number the field asks for.
+ * {@code error} frame with status 400), never anything else. Text is taken only when it is Unicode
+ * text, which every transport and engine carries unchanged; numbers only when they are exactly the
+ * whole number the field asks for.
  */
 class ClientFramePropertiesTest {
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+  /**
+   * Text that UTF-8 carries unchanged: what a WebSocket frame, an HTTP body and the embedded
+   * engine's storage carry. A lone surrogate (JSON can escape one as backslash-u-d800) is not such text.
+   */
+  private static final Condition<String> UNICODE_TEXT = new Condition<>(
+      text -> new String(text.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8).equals(text), "Unicode text");
   private static final ChannelName ORDERS = ChannelName.of("orders.42");
   private static final List<ChannelPattern> PATTERNS = List.of(ChannelPattern.of("orders.42"), ChannelPattern.of("orders.*"),
       ChannelPattern.of(">"));
@@ -41,7 +50,7 @@ class ClientFramePropertiesTest {
       return;
     }
     assertThat(frame.op()).isNotNull();
-    frame.ref().ifPresent(ref -> assertThat(ref).hasSizeLessThanOrEqualTo(ClientFrame.MAX_REF_LENGTH));
+    frame.ref().ifPresent(ref -> assertThat(ref).hasSizeLessThanOrEqualTo(ClientFrame.MAX_REF_LENGTH).is(UNICODE_TEXT));
     for (String field : HostileFrames.FIELDS) {
       readsAsTextOrRefuses(frame, field);
     }
@@ -89,8 +98,10 @@ class ClientFramePropertiesTest {
     try {
       Optional<String> text = frame.optionalText(field);
       assertThat(text.isPresent()).isEqualTo(frame.field(field).isPresent());
+      text.ifPresent(value -> assertThat(value).as("\"%s\"", field).is(UNICODE_TEXT));
     } catch (InvalidInputException refused) {
-      assertThat(frame.field(field)).hasValueSatisfying(value -> assertThat(value.isTextual()).isFalse());
+      assertThat(frame.field(field)).as("refused %s", refused.getMessage())
+          .hasValueSatisfying(value -> assertThat(value.isTextual() && UNICODE_TEXT.matches(value.asText())).isFalse());
     }
   }
 

@@ -218,6 +218,24 @@ class WsFrameProtocolTest {
     client.assertStillUsable();
   }
 
+  /**
+   * Found by ClientFramePropertiesTest: data with an unpaired surrogate (escaped in JSON) was stored,
+   * then read over HTTP as that escape but over WebSocket, event streams and the durable engine as '?'.
+   */
+  @Test
+  void publishOfDataWithAnUnpairedSurrogateIsAnsweredWith400AndStoresNothing() {
+    String channel = uniqueChannel("surrogate");
+
+    client.send("{\"op\":\"publish\",\"channel\":\"" + channel + "\",\"data\":\"a\\ud800b\",\"ref\":\"r-data\"}");
+    String detail = assertError(client.error(), 400, "r-data");
+    client.send("{\"op\":\"ping\",\"ref\":\"r-\\udc00\"}");
+    assertError(client.error(), 400, null);
+
+    assertThat(detail).contains("\"data\"").contains("surrogate");
+    assertThat(api.readAll(channel)).isEmpty();
+    client.assertStillUsable();
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"not-a-cursor", "0000000000000000000000000000000z", "", "00000000000000000000000000000000"})
   void subscribeAfterAStringThatIsNotAMessageIdIsAnsweredWith400(String after) {
