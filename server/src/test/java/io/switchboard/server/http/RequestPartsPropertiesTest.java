@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.switchboard.core.HostileInput;
 import io.switchboard.core.InvalidInputException;
 import io.switchboard.core.broker.Broker;
+import io.switchboard.core.channel.ChannelName;
+import io.switchboard.core.cursor.Cursor;
+import io.switchboard.core.message.StartPosition;
 import io.vertx.core.MultiMap;
 import java.time.Duration;
 import java.util.List;
@@ -18,11 +21,14 @@ import net.jqwik.api.Provide;
 
 /**
  * The parts of an HTTP request that are parsed by hand: query parameters (each at most once,
- * numbers in range, booleans) and {@code Prefer: wait=N}. Each gives a value by its documented
+ * numbers in range, booleans, where a read starts) and {@code Prefer: wait=N}. Each gives a value by its documented
  * rule, or refuses with {@link InvalidInputException} (a 400), never anything else.
  */
 class RequestPartsPropertiesTest {
   private static final Pattern DIGITS = Pattern.compile("[0-9]{1,10}");
+  private static final ChannelName ORDERS = ChannelName.of("orders.42");
+  private static final String CURSOR = Cursor.of(ORDERS, 7, 3).encode();
+  private static final String OTHER_CHANNELS_CURSOR = Cursor.of(ChannelName.of("orders.43"), 7, 3).encode();
 
   @Property(tries = 300)
   void aNumberParameterIsInRangeOrACleanRefusal(@ForAll("parameterValues") List<String> values) {
@@ -54,6 +60,33 @@ class RequestPartsPropertiesTest {
       return;
     }
     assertThat(retry.map(String::valueOf)).isEqualTo(values.stream().findFirst());
+  }
+
+  @Property(tries = 300)
+  void whereAReadStartsIsAfterACursorOfTheChannelEarliestLatestOrACleanRefusal(@ForAll("startValues") String after,
+      @ForAll("startValues") String from) {
+    MultiMap parameters = MultiMap.caseInsensitiveMultiMap();
+    if (!after.isEmpty()) {
+      parameters.add("after", after);
+    }
+    if (!from.isEmpty()) {
+      parameters.add("from", from);
+    }
+    StartPosition start;
+    try {
+      start = ChannelHandlers.startPosition(QueryParameters.of(parameters), ORDERS);
+    } catch (InvalidInputException refused) {
+      HostileInput.assertSafeToShow(refused);
+      return;
+    }
+    assertThat(after.isEmpty() || from.isEmpty()).as("both after and from were taken").isTrue();
+    if (start instanceof StartPosition.After position) {
+      assertThat(position.cursor().encode()).isEqualTo(after);
+      assertThat(position.cursor().channelTag()).isEqualTo(Cursor.tagOf(ORDERS));
+    } else {
+      assertThat(after).isEmpty();
+      assertThat(start).isEqualTo(from.equals("earliest") ? StartPosition.earliest() : StartPosition.latest());
+    }
   }
 
   @Property(tries = 300)
@@ -93,6 +126,13 @@ class RequestPartsPropertiesTest {
         otherPreferences());
     Arbitrary<String> header = preference.list().ofMinSize(1).ofMaxSize(3).map(parts -> String.join(",", parts));
     return header.list().ofMinSize(0).ofMaxSize(2);
+  }
+
+  /** Values of after= and from=; empty for none. */
+  @Provide
+  Arbitrary<String> startValues() {
+    return Arbitraries.oneOf(HostileInput.text(), Arbitraries.of("", "earliest", "latest", "Earliest", CURSOR, OTHER_CHANNELS_CURSOR),
+        HostileInput.oneOff(Arbitraries.just(CURSOR)));
   }
 
   @Provide
