@@ -489,7 +489,8 @@ public final class Jobs {
     }
   }
 
-  private static void checkCallbackUrl(String url) {
+  /** Package-private for the property tests of what a stranger may send as {@code callback=}. */
+  static void checkCallbackUrl(String url) {
     String rule = "use an absolute http:// or https:// URL of at most " + MAX_CALLBACK_URL_LENGTH + " characters";
     if (url.length() > MAX_CALLBACK_URL_LENGTH) {
       throw new InvalidInputException("invalid callback URL " + InvalidInputException.quote(url) + ": " + rule);

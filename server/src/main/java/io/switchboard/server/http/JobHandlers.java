@@ -14,6 +14,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
@@ -190,8 +191,13 @@ final class JobHandlers {
    * {@code =}, and the value may be quoted.
    */
   static Optional<Duration> preferredWait(RoutingContext ctx) {
+    return preferredWait(ctx.request().headers().getAll(PREFER));
+  }
+
+  /** The wait of the {@code Prefer} headers {@code preferHeaders}, as {@link #preferredWait(RoutingContext)}. */
+  static Optional<Duration> preferredWait(List<String> preferHeaders) {
     Optional<Duration> wait = Optional.empty();
-    for (String header : ctx.request().headers().getAll(PREFER)) {
+    for (String header : preferHeaders) {
       for (String preference : header.split(",")) {
         String[] nameAndValue = preference.split(";", 2)[0].split("=", 2);
         if (!nameAndValue[0].trim().equalsIgnoreCase("wait")) {

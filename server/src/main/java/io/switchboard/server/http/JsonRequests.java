@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.switchboard.core.InvalidInputException;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
+import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Iterator;
@@ -26,7 +27,11 @@ final class JsonRequests {
    *     that is not allowed (a typo must not be silently ignored)
    */
   static JsonNode object(RoutingContext ctx, Set<String> allowed) {
-    Buffer body = ctx.body().buffer();
+    return object(ctx.body().buffer(), allowed);
+  }
+
+  /** {@code body} (null when there is none) as {@link #object(RoutingContext, Set)} reads it. */
+  static JsonNode object(Buffer body, Set<String> allowed) {
     if (body == null || body.length() == 0) {
       throw new InvalidInputException("the request needs a JSON object as body, with " + String.join(", ", new TreeSet<>(allowed)));
     }
@@ -36,6 +41,9 @@ final class JsonRequests {
     } catch (JacksonException malformed) {
       String reason = malformed.getOriginalMessage().replaceAll("\\s*\\(start marker at .*", "");
       throw new InvalidInputException("the body is not valid JSON: " + reason);
+    } catch (CharConversionException badText) {
+      // Jackson takes a body that starts with zero bytes for UTF-32, and its reader of that reports broken characters so.
+      throw new InvalidInputException("the body is not valid JSON: it is not UTF-8 text");
     } catch (IOException impossible) {
       throw new UncheckedIOException("reading JSON from memory failed", impossible);
     }

@@ -28,6 +28,11 @@ final class QueryParameters {
       // Vert.x decodes lazily and reports bad %-escapes this way; it is the client's input.
       throw new InvalidInputException("the query string is not valid percent-encoding");
     }
+    return of(decoded);
+  }
+
+  /** The parameters of a query already decoded into {@code decoded}. */
+  static QueryParameters of(MultiMap decoded) {
     return new QueryParameters(decoded);
   }
 

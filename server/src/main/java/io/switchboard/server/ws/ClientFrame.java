@@ -11,7 +11,8 @@ import java.util.Optional;
 /**
  * One frame a client sent, parsed and checked: a JSON object with a string {@code op} and an
  * optional string {@code ref} of at most {@value #MAX_REF_LENGTH} characters. Typed accessors
- * throw {@link InvalidInputException} naming the field and the rule.
+ * throw {@link InvalidInputException} naming the field and the rule; text is Unicode text (no
+ * unpaired surrogates).
  */
 final class ClientFrame {
   static final int MAX_REF_LENGTH = 128;
@@ -72,7 +73,7 @@ final class ClientFrame {
     if (!value.isTextual()) {
       throw new InvalidInputException("\"" + field + "\" must be a string");
     }
-    return Optional.of(value.asText());
+    return Optional.of(unicodeText(field, value.asText()));
   }
 
   Optional<JsonNode> field(String field) {
@@ -88,6 +89,24 @@ final class ClientFrame {
     if (!ref.isTextual() || ref.asText().length() > MAX_REF_LENGTH) {
       throw new InvalidInputException("\"ref\" must be a string of at most " + MAX_REF_LENGTH + " characters");
     }
-    return Optional.of(ref.asText());
+    return Optional.of(unicodeText("ref", ref.asText()));
+  }
+
+  /**
+   * {@code text}, unless it has a surrogate without its pair: JSON can escape one, UTF-8 cannot
+   * carry it. Such text would reach an HTTP reader escaped, but a WebSocket or event stream reader
+   * and the durable engine's storage as '?', so it is refused, as HTTP bodies that are not UTF-8 are.
+   */
+  private static String unicodeText(String field, String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        throw new InvalidInputException("\"" + field + "\" is not Unicode text: it has an unpaired surrogate \\u"
+            + Integer.toHexString(c) + " at position " + i);
+      }
+    }
+    return text;
   }
 }

@@ -210,7 +210,7 @@ final class WsConnection {
    * {@code /v1/subscribe} issues) or an object of channel to message id, with an optional
    * {@code since} (epoch milliseconds) for channels the object does not name.
    */
-  private static SubscriptionStart startOf(ClientFrame frame, ChannelPattern pattern) {
+  static SubscriptionStart startOf(ClientFrame frame, ChannelPattern pattern) {
     Optional<JsonNode> after = frame.field("after");
     Optional<String> from = frame.optionalText("from");
     if (after.isPresent() && from.isPresent()) {
@@ -250,7 +250,8 @@ final class WsConnection {
     long since = SubscriptionStart.NOW;
     Optional<JsonNode> sinceField = frame.field("since");
     if (sinceField.isPresent()) {
-      if (!sinceField.get().canConvertToExactIntegral() || sinceField.get().asLong() < 0) {
+      // canConvertToLong first: asLong wraps a number beyond a long around (2^64 + 5 would be 5).
+      if (!sinceField.get().canConvertToLong() || !sinceField.get().canConvertToExactIntegral() || sinceField.get().asLong() < 0) {
         throw new InvalidInputException("\"since\" must be a time in epoch milliseconds");
       }
       since = sinceField.get().asLong();

@@ -168,9 +168,10 @@ final class WsWorker {
     return WsFrames.error(ref, 500, "the server failed to handle this frame; it has been logged");
   }
 
-  private static Optional<Integer> wholeNumber(ClientFrame frame, String field, int min, int max) {
+  static Optional<Integer> wholeNumber(ClientFrame frame, String field, int min, int max) {
     return frame.field(field).map(value -> {
-      if (!value.canConvertToExactIntegral() || value.asLong() < min || value.asLong() > max) {
+      // canConvertToLong first: asLong wraps a number beyond a long around (2^64 would be 0).
+      if (!value.canConvertToLong() || !value.canConvertToExactIntegral() || value.asLong() < min || value.asLong() > max) {
         throw new InvalidInputException("\"" + field + "\" must be a whole number from " + min + " to " + max);
       }
       return value.asInt();

@@ -70,6 +70,16 @@ class SessionBadInputTest {
     sessions.create(new byte[0]).expectProblem(400);
   }
 
+  /**
+   * Found by JsonRequestsPropertiesTest: a body starting with three zero bytes is read as UTF-32,
+   * and its broken characters failed the request with 500.
+   */
+  @Test
+  void createBodyOfBrokenUtf32IsA400Problem() {
+    sessions.create(new byte[] {0, 0, 0, -1, 0}).expectProblem(400);
+    sessions.create(new byte[] {0, 0, 0, '{', 0x7f, 0, 0, 0}).expectProblem(400);
+  }
+
   @Test
   void moreThan64PatternsAreA400ProblemAnd64AreFine() {
     String prefix = uniqueChannel("many");

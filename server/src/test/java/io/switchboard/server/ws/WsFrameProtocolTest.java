@@ -9,6 +9,7 @@ import io.switchboard.server.testing.Api;
 import io.switchboard.server.testing.Reply;
 import io.switchboard.server.testing.ServerFixture;
 import io.switchboard.server.testing.WsClient;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -217,6 +218,24 @@ class WsFrameProtocolTest {
     client.assertStillUsable();
   }
 
+  /**
+   * Found by ClientFramePropertiesTest: data with an unpaired surrogate (escaped in JSON) was stored,
+   * then read over HTTP as that escape but over WebSocket, event streams and the durable engine as '?'.
+   */
+  @Test
+  void publishOfDataWithAnUnpairedSurrogateIsAnsweredWith400AndStoresNothing() {
+    String channel = uniqueChannel("surrogate");
+
+    client.send("{\"op\":\"publish\",\"channel\":\"" + channel + "\",\"data\":\"a\\ud800b\",\"ref\":\"r-data\"}");
+    String detail = assertError(client.error(), 400, "r-data");
+    client.send("{\"op\":\"ping\",\"ref\":\"r-\\udc00\"}");
+    assertError(client.error(), 400, null);
+
+    assertThat(detail).contains("\"data\"").contains("surrogate");
+    assertThat(api.readAll(channel)).isEmpty();
+    client.assertStillUsable();
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"not-a-cursor", "0000000000000000000000000000000z", "", "00000000000000000000000000000000"})
   void subscribeAfterAStringThatIsNotAMessageIdIsAnsweredWith400(String after) {
@@ -282,6 +301,18 @@ class WsFrameProtocolTest {
     assertError(client.error(), 400, "r-text");
     client.send(frame("op", "subscribe", "channel", pattern, "after", Map.of(), "since", 1.5, "ref", "r-fraction"));
     assertError(client.error(), 400, "r-fraction");
+    client.assertStillUsable();
+  }
+
+  /** Found by ClientFramePropertiesTest: 2^64 + 5 was read through a long that wrapped around to 5. */
+  @Test
+  void subscribeWithASinceBeyondTheRangeOfALongIsAnsweredWith400() {
+    String pattern = uniqueChannel("since") + ".*";
+
+    client.send(frame("op", "subscribe", "channel", pattern, "after", Map.of(), "since", BigInteger.ONE.shiftLeft(64).add(BigInteger.valueOf(5)),
+        "ref", "r-huge"));
+
+    assertThat(assertError(client.error(), 400, "r-huge")).contains("since");
     client.assertStillUsable();
   }
 

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.server.testing.Api;
 import io.switchboard.server.testing.ServerFixture;
 import io.switchboard.server.testing.WsClient;
+import java.math.BigInteger;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -178,6 +179,22 @@ class WsWorkerTest {
     details.add(errorFor(worker, "r", 400));
 
     assertThat(details).allSatisfy(detail -> assertThat(detail).isNotBlank());
+    worker.assertStillUsable();
+  }
+
+  /** Found by ClientFramePropertiesTest: 2^64 was read through a long that wrapped around to 0. */
+  @Test
+  void workWithANumberBeyondTheRangeOfALongIsAnsweredWith400NotTakenAsASmallNumber() {
+    String queue = uniqueChannel("ws-huge");
+    WsClient worker = connect();
+
+    worker.send(frame("op", "work", "queue", queue, "max", BigInteger.ONE.shiftLeft(64), "ref", "max"));
+    String maxDetail = errorFor(worker, "max", 400);
+    worker.send(frame("op", "work", "queue", queue, "lease", BigInteger.ONE.shiftLeft(64).add(BigInteger.TEN), "ref", "lease"));
+    String leaseDetail = errorFor(worker, "lease", 400);
+
+    assertThat(maxDetail).contains("\"max\" must be a whole number from 0 to");
+    assertThat(leaseDetail).contains("\"lease\" must be a whole number from 1 to");
     worker.assertStillUsable();
   }
 
