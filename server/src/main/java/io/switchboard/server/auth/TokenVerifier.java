@@ -60,6 +60,11 @@ public final class TokenVerifier {
   public static final int MAX_TOKEN_LENGTH = 16 * 1024;
   /** HS256 needs a key at least as long as its hash (RFC 7518, section 3.2). */
   public static final int MIN_SECRET_BYTES = 32;
+  /**
+   * The compact serialization, strictly: base64url parts and dots only. Nimbus's decoder skips
+   * characters outside the alphabet, so without this check a token with a space in it would pass.
+   */
+  private static final java.util.regex.Pattern COMPACT = java.util.regex.Pattern.compile("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]*");
 
   private final DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
   private final Set<JWSAlgorithm> accepted;
@@ -114,8 +119,12 @@ public final class TokenVerifier {
     }
     JWT jwt;
     try {
+      if (!COMPACT.matcher(token).matches()) {
+        throw new ParseException("not three base64url parts", 0);
+      }
       jwt = JWTParser.parse(token);
-    } catch (ParseException malformed) {
+    } catch (ParseException | RuntimeException malformed) {
+      // Nimbus fails on some hostile headers (a JSON null, say) with unchecked exceptions: still a malformed token.
       throw new InvalidTokenException("the token is not a well-formed JWT");
     }
     if (!(jwt instanceof SignedJWT signed)) {
@@ -132,7 +141,7 @@ public final class TokenVerifier {
       throw new InvalidTokenException("the token's signature does not verify");
     } catch (BadJWTException badClaims) {
       throw new InvalidTokenException(claimsProblem(badClaims));
-    } catch (BadJOSEException | JOSEException unverifiable) {
+    } catch (BadJOSEException | JOSEException | RuntimeException unverifiable) {
       throw new InvalidTokenException("the token cannot be verified: no configured key matches it");
     }
     try {

@@ -171,7 +171,6 @@ class GrantsOverHttpTest {
 
     assertThat(answer.expectJson(200).path("messages")).isEmpty();
     assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
-    assertThat(api().read(channel, "", "Authorization", "Bearer " + token).expectProblem(401)).contains("expired");
   }
 
   @Test

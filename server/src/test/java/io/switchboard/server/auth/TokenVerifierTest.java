@@ -137,6 +137,27 @@ class TokenVerifierTest {
         .hasMessageContaining("switchboard.subscribe");
   }
 
+  /** Found by TokenPropertiesTest: Nimbus failed on this header with a NullPointerException, which would have been a 500. */
+  @Test
+  void aTokenWhoseHeaderIsJsonNullIsRefusedAsMalformed() {
+    TokenVerifier verifier = TokenVerifier.of(OFF.withSecret(SECRET));
+    String nullHeader = Base64.getUrlEncoder().withoutPadding().encodeToString("null".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
+    assertThatThrownBy(() -> verifier.verify(nullHeader + ".e30.c2ln")).isInstanceOf(InvalidTokenException.class)
+        .hasMessageContaining("not a well-formed JWT");
+  }
+
+  /** Found by TokenPropertiesTest: Nimbus's decoder skips characters outside base64url, so these passed as the token itself. */
+  @Test
+  void aSignedTokenWithAnyCharacterOutsideBase64UrlIsRefused() {
+    TokenVerifier verifier = TokenVerifier.of(OFF.withSecret(SECRET));
+    String token = Tokens.forSubject("a").hs256(SECRET);
+
+    for (String altered : List.of(token + " ", token.substring(0, 10) + " " + token.substring(10), token + "=", token.replace('.', ' '))) {
+      assertThatThrownBy(() -> verifier.verify(altered)).as(altered).isInstanceOf(InvalidTokenException.class);
+    }
+  }
+
   @Test
   void anOverlongTokenIsRefusedUnread() {
     TokenVerifier verifier = TokenVerifier.of(OFF.withSecret(SECRET));
