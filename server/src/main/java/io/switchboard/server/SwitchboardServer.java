@@ -15,7 +15,9 @@ import io.switchboard.server.auth.TokenVerifier;
 import io.switchboard.server.config.AuthConfig;
 import io.switchboard.server.config.Settings;
 import io.switchboard.server.http.HttpTransport;
+import io.switchboard.server.limits.ConnectionCounts;
 import io.switchboard.server.limits.PublishRate;
+import io.switchboard.server.metrics.ServerMetrics;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -58,6 +60,7 @@ public final class SwitchboardServer {
   private final AtomicBoolean stopping = new AtomicBoolean();
   private final HttpTransport transport;
   private final Authorizer authorizer;
+  private final ServerMetrics metrics;
   private volatile int port;
 
   private SwitchboardServer(Settings settings, Vertx vertx, Engine engine, Optional<TokenVerifier> verifier) {
@@ -78,7 +81,10 @@ public final class SwitchboardServer {
     if (settings.limits().publishRate() > 0) {
       vertx.setPeriodic(10_000, id -> publishRate.forgetIdle());
     }
-    this.transport = new HttpTransport(broker, sessions, jobs, settings, authorizer, verifier, publishRate, stopping::get);
+    ConnectionCounts connections = new ConnectionCounts(settings.limits().connections(), settings.limits().connectionsPerAddress());
+    this.metrics = new ServerMetrics(broker, connections::open);
+    this.transport = new HttpTransport(broker, sessions, jobs, settings, authorizer, verifier, publishRate, connections, metrics,
+        stopping::get);
   }
 
   /**
@@ -152,6 +158,7 @@ public final class SwitchboardServer {
     } catch (Exception slow) {
       log.warn("Vert.x did not stop in time: {}", slow.toString());
     }
+    metrics.close();
     log.info("stopped");
   }
 

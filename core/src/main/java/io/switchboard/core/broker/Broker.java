@@ -24,6 +24,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The front door of the core: transports publish, read and wait through it; it validates what
@@ -51,6 +52,7 @@ public final class Broker {
   private final Map<ChannelName, Set<WaitingRead>> waiters = new ConcurrentHashMap<>();
   private final SubscriptionIndex<LiveSubscription> subscriptions = new SubscriptionIndex<>();
   private final Set<LiveSubscription> openSubscriptions = ConcurrentHashMap.newKeySet();
+  private final LongAdder appended = new LongAdder();
   private volatile boolean shuttingDown;
 
   public Broker(Engine engine, Scheduler scheduler, int maxMessageBytes) {
@@ -179,6 +181,19 @@ public final class Broker {
     return counts;
   }
 
+  /** Messages appended since this broker started, on this node or (with a shared engine) any. */
+  public long appendedCount() {
+    return appended.sum();
+  }
+
+  /** Live subscriptions on this node by transport, and reads held on it as {@link ChannelStatus#LONG_POLL}. */
+  public Map<String, Integer> subscriptionsByTransport() {
+    Map<String, Integer> counts = new TreeMap<>();
+    openSubscriptions.forEach(subscription -> counts.merge(subscription.transport(), 1, Integer::sum));
+    counts.merge(ChannelStatus.LONG_POLL, waiters.values().stream().mapToInt(Set::size).sum(), Integer::sum);
+    return counts;
+  }
+
   /** Channels the engine holds, ordered by name. */
   public CompletionStage<ChannelPage> list(Optional<ChannelName> after, int limit) {
     if (limit < 1 || limit > MAX_LIMIT) {
@@ -219,6 +234,7 @@ public final class Broker {
   }
 
   private void onAppended(Message message) {
+    appended.increment();
     // Most appends have no held read waiting: skip the lookup then, it shows in profiles.
     Set<WaitingRead> set = waiters.isEmpty() ? null : waiters.get(message.channel());
     if (set != null) {

@@ -1,6 +1,7 @@
 package io.switchboard.server.http;
 
 import io.switchboard.server.limits.ConnectionCounts;
+import io.switchboard.server.metrics.ServerMetrics;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
@@ -26,11 +27,13 @@ import java.util.Map;
  */
 final class ConnectionGuard {
   private final ConnectionCounts counts;
+  private final ServerMetrics metrics;
   private final long timeoutMillis;
   private final Map<HttpConnection, Tracked> connections = new HashMap<>();
 
-  ConnectionGuard(Vertx vertx, ConnectionCounts counts, Duration requestTimeout) {
+  ConnectionGuard(Vertx vertx, ConnectionCounts counts, ServerMetrics metrics, Duration requestTimeout) {
     this.counts = counts;
+    this.metrics = metrics;
     this.timeoutMillis = requestTimeout.toMillis();
     vertx.setPeriodic(Math.max(50, Math.min(1_000, timeoutMillis / 4)), id -> closeLate(System.currentTimeMillis()));
   }
@@ -59,6 +62,7 @@ final class ConnectionGuard {
     tracked.bodyPending = request.isEnded() ? null : request;
     tracked.bodySince = System.currentTimeMillis();
     ctx.addEndHandler(ended -> {
+      metrics.answered(ctx.response().getStatusCode());
       tracked.inFlight--;
       tracked.bodyPending = null;
       if (tracked.inFlight == 0) {

@@ -10,6 +10,7 @@ import io.switchboard.server.auth.TokenVerifier;
 import io.switchboard.server.config.Settings;
 import io.switchboard.server.limits.ConnectionCounts;
 import io.switchboard.server.limits.PublishRate;
+import io.switchboard.server.metrics.ServerMetrics;
 import io.switchboard.server.ws.WsHandler;
 import io.vertx.ext.web.handler.CorsHandler;
 import java.time.Clock;
@@ -51,7 +52,8 @@ public final class HttpTransport {
       Map.entry(Pattern.compile("/v1/queues/[^/]+/(jobs|claim)/?"), List.of(HttpMethod.POST)),
       Map.entry(Pattern.compile("/v1/jobs/[^/]+/?"), List.of(HttpMethod.GET)),
       Map.entry(Pattern.compile("/v1/jobs/[^/]+/(complete|fail|heartbeat)/?"), List.of(HttpMethod.POST)),
-      Map.entry(Pattern.compile("/health/(live|ready)/?"), List.of(HttpMethod.GET)));
+      Map.entry(Pattern.compile("/health/(live|ready)/?"), List.of(HttpMethod.GET)),
+      Map.entry(Pattern.compile("/metrics/?"), List.of(HttpMethod.GET)));
 
   /** Session requests carry up to 64 patterns or one stream cursor: a few kilobytes at most. */
   private static final int SESSION_BODY_LIMIT = 64 * 1024;
@@ -65,6 +67,7 @@ public final class HttpTransport {
   private final Access access;
   private final ConnectionCounts connectionCounts;
   private final PublishRate publishRate;
+  private final ServerMetrics metrics;
   private final List<WsHandler> webSocketHandlers = new CopyOnWriteArrayList<>();
   private final Map<String, Set<SseStream>> sessionStreams = new ConcurrentHashMap<>();
   private final List<JobStreams> jobStreams = new CopyOnWriteArrayList<>();
@@ -73,7 +76,8 @@ public final class HttpTransport {
    * @param stopping true once a graceful shutdown has begun: new requests are then answered 503
    */
   public HttpTransport(Broker broker, Sessions sessions, Jobs jobs, Settings settings, Authorizer authorizer,
-      Optional<TokenVerifier> verifier, PublishRate publishRate, BooleanSupplier stopping) {
+      Optional<TokenVerifier> verifier, PublishRate publishRate, ConnectionCounts connectionCounts, ServerMetrics metrics,
+      BooleanSupplier stopping) {
     this.broker = broker;
     this.sessions = sessions;
     this.jobs = jobs;
@@ -81,13 +85,14 @@ public final class HttpTransport {
     this.maxMessageSize = settings.maxMessageSize();
     this.stopping = stopping;
     this.access = new Access(authorizer, verifier, settings.auth());
-    this.connectionCounts = new ConnectionCounts(settings.limits().connections(), settings.limits().connectionsPerAddress());
+    this.connectionCounts = connectionCounts;
     this.publishRate = publishRate;
+    this.metrics = metrics;
   }
 
   /** Serves the API on {@code server}, one of the event loops' servers; call once per server, before it listens. */
   public void serve(Vertx vertx, HttpServer server) {
-    ConnectionGuard guard = new ConnectionGuard(vertx, connectionCounts, settings.limits().requestTimeout());
+    ConnectionGuard guard = new ConnectionGuard(vertx, connectionCounts, metrics, settings.limits().requestTimeout());
     server.connectionHandler(guard::opened)
         .requestHandler(router(vertx, guard))
         .invalidRequestHandler(HttpTransport::invalidRequest);
@@ -137,6 +142,10 @@ public final class HttpTransport {
     router.get("/v1/ws").handler(ctx -> webSockets.upgrade(ctx, Access.caller(ctx), (status, detail) -> Problems.send(ctx.response(), status, detail)));
     router.get("/health/live").handler(ctx -> Answers.json(ctx, 200, JsonBodies.status("live")));
     router.get("/health/ready").handler(this::ready);
+    router.get("/metrics").handler(ctx -> {
+      authorizer.checkAdmin(Access.caller(ctx));
+      ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape());
+    });
     router.route().failureHandler(this::onFailure);
     router.errorHandler(404, ctx -> Problems.send(ctx.response(), 404, "there is no endpoint at " + ctx.request().path() + "; see docs/api.md"));
     router.errorHandler(405, this::methodNotAllowed);

@@ -61,7 +61,7 @@ class OpenApiDocumentTest {
         checked.add(method + " " + path.getKey());
       }
     }
-    assertThat(checked).hasSize(METHODS.size() * 18);
+    assertThat(checked).hasSize(METHODS.size() * 19);
   }
 
   private static String newSession() throws Exception {
