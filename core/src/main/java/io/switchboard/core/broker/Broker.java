@@ -157,6 +157,14 @@ public final class Broker {
     return subscription;
   }
 
+  /**
+   * Removes every message {@code channel} retains ({@link Engine#purge}); live subscriptions go on
+   * with what is published next. Returns how many messages were removed.
+   */
+  public CompletionStage<Long> purge(ChannelName channel) {
+    return engine.purge(channel);
+  }
+
   /** What the engine holds for {@code channel} and who is subscribed to it; empty if neither. */
   public CompletionStage<Optional<ChannelStatus>> describe(ChannelName channel) {
     return engine.describe(channel).thenApply(info -> {

@@ -40,6 +40,14 @@ public interface Engine {
    */
   CompletionStage<ReadResult> read(ChannelName channel, StartPosition from, int limit);
 
+  /**
+   * Removes every message {@code channel} retains, as retention would once they were old enough:
+   * ids go on from where they were (a cursor into what was removed reads as truncated), and
+   * idempotency keys are still remembered. Completes, with how many messages were removed, once
+   * the removal is as durable as a publish.
+   */
+  CompletionStage<Long> purge(ChannelName channel);
+
   /** What the engine holds for one channel, or empty when it holds nothing. */
   CompletionStage<Optional<ChannelInfo>> describe(ChannelName channel);
 

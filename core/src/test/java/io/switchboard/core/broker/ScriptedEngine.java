@@ -62,6 +62,11 @@ final class ScriptedEngine implements Engine {
   }
 
   @Override
+  public CompletionStage<Long> purge(ChannelName channel) {
+    return CompletableFuture.completedFuture(0L);
+  }
+
+  @Override
   public CompletionStage<Optional<ChannelInfo>> describe(ChannelName channel) {
     return CompletableFuture.completedFuture(Optional.empty());
   }

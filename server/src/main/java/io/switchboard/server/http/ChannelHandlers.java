@@ -80,6 +80,13 @@ final class ChannelHandlers {
     Answers.when(ctx, pending.result(), result -> Answers.json(ctx, 200, JsonBodies.readResult(result)));
   }
 
+  /** {@code DELETE /v1/channels/{channel}}: removes what the channel retains; administrators only. */
+  void purge(RoutingContext ctx) {
+    ChannelName channel = ChannelName.of(ctx.pathParam("channel"));
+    authorizer.checkAdmin(Access.caller(ctx));
+    Answers.when(ctx, broker.purge(channel), removed -> Answers.json(ctx, 200, JsonBodies.purged(channel, removed)));
+  }
+
   /** {@code GET /v1/channels}. */
   void list(RoutingContext ctx) {
     authorizer.checkAdmin(Access.caller(ctx));

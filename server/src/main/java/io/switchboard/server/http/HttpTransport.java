@@ -40,7 +40,7 @@ public final class HttpTransport {
   /** Paths of the API and the methods each allows, for {@code 405} answers and their Allow header. */
   private static final Map<Pattern, List<HttpMethod>> ALLOWED = Map.ofEntries(
       Map.entry(Pattern.compile("/v1/channels/[^/]+/messages/?"), List.of(HttpMethod.GET, HttpMethod.POST)),
-      Map.entry(Pattern.compile("/v1/channels/[^/]+/?"), List.of(HttpMethod.GET)),
+      Map.entry(Pattern.compile("/v1/channels/[^/]+/?"), List.of(HttpMethod.GET, HttpMethod.DELETE)),
       Map.entry(Pattern.compile("/v1/channels/?"), List.of(HttpMethod.GET)),
       Map.entry(Pattern.compile("/v1/subscribe/?"), List.of(HttpMethod.GET)),
       Map.entry(Pattern.compile("/v1/ws/?"), List.of(HttpMethod.GET)),
@@ -125,6 +125,7 @@ public final class HttpTransport {
         .handler(channels::publish);
     router.get("/v1/channels/:channel/messages").handler(channels::read);
     router.get("/v1/channels/:channel").handler(channels::describe);
+    router.delete("/v1/channels/:channel").handler(channels::purge);
     router.get("/v1/channels").handler(channels::list);
     router.get("/v1/subscribe").handler(subscribe::subscribe);
     router.post("/v1/sessions").handler(BodyHandler.create(false).setBodyLimit(SESSION_BODY_LIMIT)).handler(sessionHandlers::create);

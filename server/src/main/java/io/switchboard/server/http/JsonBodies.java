@@ -136,6 +136,15 @@ final class JsonBodies {
     });
   }
 
+  static Buffer purged(ChannelName channel, long removed) {
+    return write(json -> {
+      json.writeStartObject();
+      json.writeStringField("channel", channel.value());
+      json.writeNumberField("purged", removed);
+      json.writeEndObject();
+    });
+  }
+
   static Buffer status(String status) {
     return write(json -> {
       json.writeStartObject();

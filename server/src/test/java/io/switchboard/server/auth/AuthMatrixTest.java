@@ -175,6 +175,7 @@ class AuthMatrixTest {
         new Endpoint("subscribe stream", subscribe("matrix.*"), 200, header -> stream("/v1/subscribe?channel=matrix.*", header)),
         new Endpoint("channel list", Map.of("admin", true), 200, header -> request("GET", "/v1/channels", null, header)),
         new Endpoint("metrics", Map.of("admin", true), 200, header -> request("GET", "/metrics", null, header)),
+        new Endpoint("channel purge", Map.of("admin", true), 200, header -> request("DELETE", "/v1/channels/" + channel, null, header)),
         new Endpoint("channel status", subscribe(channel), 200, header -> {
           api().send("POST", Api.messagesPath(channel), "x".getBytes(StandardCharsets.UTF_8), "Authorization", "Bearer " + ROOT);
           return request("GET", "/v1/channels/" + channel, null, header);

@@ -35,7 +35,7 @@ class UnknownPathAndMethodTest {
       "DELETE, /v1/channels/a/messages, 'GET, POST'",
       "PUT,    /v1/channels/a/messages, 'GET, POST'",
       "POST,   /v1/channels,            GET",
-      "DELETE, /v1/channels/a,          GET",
+      "PUT,    /v1/channels/a,          'GET, DELETE'",
       "POST,   /health/live,            GET",
       "POST,   /health/ready,           GET"})
   void wrongMethodIsA405ProblemNamingTheAllowedMethods(String method, String path, String allowed) {

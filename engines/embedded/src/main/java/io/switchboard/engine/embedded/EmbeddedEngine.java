@@ -160,6 +160,32 @@ public final class EmbeddedEngine implements Engine {
   }
 
   @Override
+  public CompletionStage<Long> purge(ChannelName channel) {
+    if (!open) {
+      return CompletableFuture.failedFuture(new EngineException("the embedded engine is closed"));
+    }
+    ChannelState state = channels.get(channel);
+    if (state == null) {
+      return CompletableFuture.completedFuture(0L);
+    }
+    CompletableFuture<Long> purged = new CompletableFuture<>();
+    synchronized (state) {
+      long upTo = state.committed() + 1;
+      if (state.retired || upTo <= state.first) {
+        return CompletableFuture.completedFuture(0L);
+      }
+      long removed = upTo - state.first;
+      Op delete = deleteMessages(state, state.first, upTo);
+      state.first = upTo;
+      state.firstTimeBound = state.lastTime;
+      List<Op> ops = List.of(delete, new Op.Put(store.channels, state.metaKey, Records.channelMeta(state.meta())));
+      deletedSinceCompaction.addAndGet(removed);
+      commits.submit(new GroupCommit.Write(ops, () -> purged.complete(removed), purged::completeExceptionally));
+    }
+    return purged;
+  }
+
+  @Override
   public CompletionStage<Optional<ChannelInfo>> describe(ChannelName channel) {
     return onReader(() -> Optional.ofNullable(channels.get(channel)).map(this::describe));
   }

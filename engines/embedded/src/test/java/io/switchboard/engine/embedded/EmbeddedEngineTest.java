@@ -290,6 +290,36 @@ class EmbeddedEngineTest {
   }
 
   @Nested
+  class Purging {
+    @Test
+    void aPurgeRemovesWhatIsRetainedAndIdsGoOnEvenAcrossARestart() {
+      List<Message> sent = IntStream.rangeClosed(1, 5).mapToObj(i -> publish(ORDERS, "m" + i)).toList();
+
+      assertThat(done(engine().purge(ORDERS))).isEqualTo(5);
+
+      assertThat(data(read(ORDERS, StartPosition.earliest()))).isEmpty();
+      assertThat(done(engine().describe(ORDERS)).orElseThrow().retained()).isZero();
+      assertThat(engine().storedMessages(ORDERS)).isZero();
+      restart();
+      assertThat(data(read(ORDERS, StartPosition.earliest()))).isEmpty();
+      Message next = publish(ORDERS, "after");
+      assertThat(next.id().offset()).isEqualTo(sent.get(4).id().offset() + 1);
+      ReadResult fromBefore = read(ORDERS, StartPosition.after(sent.get(1).id()));
+      assertThat(fromBefore.truncated()).isTrue();
+      assertThat(data(fromBefore)).containsExactly("after");
+    }
+
+    @Test
+    void purgingNothingRemovesNothing() {
+      assertThat(done(engine().purge(ChannelName.of("never.used")))).isZero();
+      publish(ORDERS, "m");
+      done(engine().purge(ORDERS));
+
+      assertThat(done(engine().purge(ORDERS))).isZero();
+    }
+  }
+
+  @Nested
   class Retention {
     @Test
     void countRetentionKeepsTheLastMessagesAndTruncatesOlderCursors() {

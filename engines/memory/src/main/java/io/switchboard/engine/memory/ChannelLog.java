@@ -110,6 +110,13 @@ final class ChannelLog {
     return slice(after.offset() + 1, limit, Optional.empty());
   }
 
+  /** Removes every retained message; offsets go on from the last one. Returns how many were removed. */
+  synchronized long purge() {
+    long removed = retained.size();
+    retained.clear();
+    return removed;
+  }
+
   synchronized ChannelInfo describe(long now) {
     evictExpired(now);
     Optional<Cursor> last = lastOffset > 0 ? Optional.of(cursorAt(lastOffset)) : Optional.empty();

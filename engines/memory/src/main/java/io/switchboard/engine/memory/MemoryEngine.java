@@ -84,6 +84,15 @@ public final class MemoryEngine implements Engine {
   }
 
   @Override
+  public CompletionStage<Long> purge(ChannelName channel) {
+    return answer(() -> {
+      checkOpen();
+      ChannelLog log = channels.get(channel);
+      return log == null ? 0L : log.purge();
+    });
+  }
+
+  @Override
   public CompletionStage<Optional<ChannelInfo>> describe(ChannelName channel) {
     return answer(() -> {
       ChannelLog log = channels.get(channel);

@@ -53,6 +53,12 @@ final class MessageRing {
     }
   }
 
+  void clear() {
+    java.util.Arrays.fill(slots, null);
+    head = 0;
+    size = 0;
+  }
+
   private void grow() {
     Message[] bigger = new Message[slots.length * 2];
     for (int i = 0; i < size; i++) {

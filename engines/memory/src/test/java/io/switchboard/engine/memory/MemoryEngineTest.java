@@ -372,6 +372,29 @@ class MemoryEngineTest {
   }
 
   @Nested
+  class Purging {
+    @Test
+    void aPurgeRemovesWhatIsRetainedAndIdsGoOn() {
+      List<Message> published = publishAll(ORDERS, 5);
+
+      assertThat(done(engine.purge(ORDERS))).isEqualTo(5);
+
+      assertThat(read(ORDERS, StartPosition.earliest(), 100).messages()).isEmpty();
+      assertThat(done(engine.describe(ORDERS)).orElseThrow().retained()).isZero();
+      Message next = publish(ORDERS, "after");
+      assertThat(next.id().offset()).isEqualTo(published.get(4).id().offset() + 1);
+      ReadResult fromBefore = readAfter(published.get(1).id());
+      assertThat(fromBefore.truncated()).isTrue();
+      assertThat(offsets(fromBefore)).containsExactly(next.id().offset());
+    }
+
+    @Test
+    void purgingAnUnknownChannelRemovesNothing() {
+      assertThat(done(engine.purge(ChannelName.of("never.used")))).isZero();
+    }
+  }
+
+  @Nested
   class RetentionByCount {
     @Test
     void keepsOnlyTheLastMessages() {
