@@ -103,11 +103,18 @@ class WsGrantsTest {
     root().send("POST", "/v1/queues/" + queue + "/jobs", "x".getBytes(StandardCharsets.UTF_8)).expect(202);
     JsonNode claim = root().send("POST", "/v1/queues/" + queue + "/claim", null).expectJson(200);
     String id = claim.path("id").asText();
+    String lease = claim.path("lease").asText();
     try (WsClient client = connect(Tokens.forSubject("w").grants(Map.of("jobs", Map.of("work", List.of(queue + "-mine")))))) {
-      client.send(WsClient.frame("op", "complete", "id", id, "lease", claim.path("lease").asText(), "result", "stolen", "ref", "c"));
+      client.send(WsClient.frame("op", "complete", "id", id, "lease", lease, "result", "stolen", "ref", "c"));
+      client.send(WsClient.frame("op", "fail", "id", id, "lease", lease, "error", "sabotage", "ref", "f"));
+      client.send(WsClient.frame("op", "heartbeat", "id", id, "lease", lease, "ref", "h"));
 
-      assertThat(answerTo(client, "c").path("status").asInt()).isEqualTo(403);
-      assertThat(root().get("/v1/jobs/" + id).expectJson(200).path("status").asText()).isEqualTo("running");
+      for (String ref : List.of("c", "f", "h")) {
+        assertThat(answerTo(client, ref).path("status").asInt()).as(ref).isEqualTo(403);
+      }
+      JsonNode job = root().get("/v1/jobs/" + id).expectJson(200);
+      assertThat(job.path("status").asText()).isEqualTo("running");
+      assertThat(job.path("leaseExpires").asLong()).isEqualTo(claim.path("leaseExpires").asLong());
     }
   }
 
