@@ -34,6 +34,12 @@ public final class Tokens {
     return new Tokens(subject);
   }
 
+  /** A token for {@code subject} granted everything: publish and subscribe on {@code >}, every queue, admin. */
+  public static Tokens everything(String subject) {
+    return forSubject(subject).grants(Map.of("publish", List.of(">"), "subscribe", List.of(">"),
+        "jobs", Map.of("submit", List.of(">"), "work", List.of(">")), "admin", true));
+  }
+
   /** Sets the {@code switchboard} claim: {@code grants} as its JSON would be, maps and lists. */
   public Tokens grants(Map<String, Object> grants) {
     claims.claim("switchboard", grants);
