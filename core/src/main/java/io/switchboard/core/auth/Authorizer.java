@@ -20,10 +20,13 @@ import java.util.Optional;
 public final class Authorizer {
   private final boolean enabled;
   private final Grants anonymous;
+  /** Every request without a token has this caller; made once, as it is asked for on every request. */
+  private final Caller anonymousCaller;
 
   private Authorizer(boolean enabled, Grants anonymous) {
     this.enabled = enabled;
     this.anonymous = anonymous;
+    this.anonymousCaller = new Caller(Optional.empty(), false, anonymous, Optional.empty());
   }
 
   /** Authentication off: every caller may do everything, as when running locally. */
@@ -42,7 +45,7 @@ public final class Authorizer {
 
   /** A caller that presented no token. */
   public Caller anonymous() {
-    return new Caller(Optional.empty(), false, anonymous, Optional.empty());
+    return anonymousCaller;
   }
 
   /** A caller whose token was verified: its grants plus the anonymous rights. */
