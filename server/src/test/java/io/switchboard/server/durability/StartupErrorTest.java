@@ -110,6 +110,20 @@ class StartupErrorTest {
     }
   }
 
+  @Test
+  void anAuthKeyThatCannotBeReadIsASettingsErrorNamingIt() throws Exception {
+    Path missing = workDir.resolve("missing.pem");
+    Path config = Files.writeString(workDir.resolve("switchboard.yaml"), "auth:\n  public-key: " + missing + "\n");
+    try (ServeProcess serve = ServeProcess.serve(workDir, "--port", "0", "--engine", "memory", "--config", config.toString())) {
+      assertThat(serve.awaitExit(QUICKLY)).as("the process exits within %s; %s", QUICKLY, serve.output()).isTrue();
+
+      assertThat(serve.process().exitValue()).as("exit code; %s", serve.output()).isEqualTo(2);
+      assertThat(serve.stderrLines().stream().filter(line -> !line.isBlank()).toList()).as("standard error").singleElement().asString()
+          .startsWith("switchboard: invalid setting auth.public-key: cannot read")
+          .contains(missing.toString());
+    }
+  }
+
   /**
    * Runs {@code switchboard serve} on {@code dataDir}, asserts it exits quickly with code 1 and
    * exactly one clean line on standard error naming the directory, and returns that line.
