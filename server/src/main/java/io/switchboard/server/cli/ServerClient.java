@@ -111,9 +111,22 @@ final class ServerClient {
       throw new CallFailed("the server at " + base + " answered " + response.statusCode() + " with something that is not JSON");
     }
     if (response.statusCode() >= 400) {
-      throw new CallFailed(response.statusCode() + " " + body.path("title").asText("") + ": " + body.path("detail").asText(""));
+      throw refusal(response.statusCode(), body);
     }
     return new Answer(response.statusCode(), body);
+  }
+
+  /** A 4xx or 5xx answer with its problem body, phrased for the terminal. */
+  static CallFailed refusal(int status, String problemJson) {
+    try {
+      return refusal(status, JSON.readTree(problemJson));
+    } catch (IOException notJson) {
+      return new CallFailed(status + " (the answer is not a problem document)");
+    }
+  }
+
+  private static CallFailed refusal(int status, JsonNode problem) {
+    return new CallFailed(status + " " + problem.path("title").asText("") + ": " + problem.path("detail").asText(""));
   }
 
   static void printJson(PrintWriter out, JsonNode node) {

@@ -150,7 +150,11 @@ final class SubscribeCommand implements Callable<Integer> {
       return;
     }
     if (response.statusCode() != 200) {
-      throw new ServerClient.CallFailed("the server answered " + response.statusCode() + " to " + uri);
+      try (InputStream problem = response.body()) {
+        throw ServerClient.refusal(response.statusCode(), new String(problem.readAllBytes(), StandardCharsets.UTF_8));
+      } catch (IOException unreadable) {
+        throw new ServerClient.CallFailed("the server answered " + response.statusCode() + " to " + uri);
+      }
     }
     try (BufferedReader lines = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
       String event = null;

@@ -58,6 +58,14 @@ class TokenCommandTest {
   }
 
   @Test
+  void aRefusedEventStreamSaysWhy() {
+    CommandRun refused = CommandRun.of("subscribe", "--url", url, "--via", "sse", "cli.private");
+
+    assertThat(refused.exitCode()).isEqualTo(ExitCodes.FAILED);
+    assertThat(refused.err()).contains("401 Unauthorized").contains("a token is needed to read channel cli.private");
+  }
+
+  @Test
   void jobGrantsTravelInTheClaimToo() {
     String token = token("--submit", "cli-images", "--work", "cli-images");
 
