@@ -7,6 +7,7 @@ import io.switchboard.server.testing.EventStreamClient;
 import io.switchboard.server.testing.RawHttp;
 import io.switchboard.server.testing.Reply;
 import io.switchboard.server.testing.ServerFixture;
+import io.switchboard.server.testing.WsClient;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -75,6 +76,15 @@ class RequestTimeoutTest {
         Thread.sleep(TIMEOUT.toMillis() / 3);
       }
       assertThat(connection.closedByServerWithin(Duration.ofSeconds(5))).isTrue();
+    }
+  }
+
+  @Test
+  void aWebSocketOutlivesTheTimeout() throws Exception {
+    try (WsClient client = WsClient.connect(port())) {
+      Thread.sleep(3 * TIMEOUT.toMillis());
+
+      client.assertStillUsable();
     }
   }
 
