@@ -304,7 +304,8 @@ kept the machine; "other" (everything else, kernel threads included) reached {ot
 
 - Pinning: `taskset -c {cpus}` for either server, `taskset -c {gen}` for the generator: the same CPU
   set for both servers, chosen so that neither competes with the generator for a core.
-- Switchboard: `{setup['switchboardCommand']}`. It deploys one HTTP server per
+- Switchboard: `{setup['switchboardCommand']}`, the launcher adding its own JVM flags
+  first (`{setup['launcherJavaOpts']}`). It deploys one HTTP server per
   processor the JVM sees (`availableProcessors`, which the CPU set limits to
   {setup['nchanWorkers']}), so it serves on {setup['nchanWorkers']} event loop(s); its GC and JIT threads share the same
   CPU set. The JVM picked `{setup['serverGc']}` for itself (with one CPU, JDK 17 does not use G1).
