@@ -6,6 +6,7 @@ import io.switchboard.core.broker.Broker;
 import io.switchboard.core.jobs.Jobs;
 import io.switchboard.core.session.Sessions;
 import io.switchboard.server.config.Settings;
+import io.switchboard.server.outbound.OutboxDrainer;
 import io.switchboard.server.ws.WsHandler;
 import io.vertx.ext.web.handler.CorsHandler;
 import java.time.Clock;
@@ -75,12 +76,15 @@ public final class HttpTransport {
   /** The routes for one event loop; call once per HTTP server instance. */
   public Router router(Vertx vertx) {
     Clock clock = Clock.systemUTC();
-    StreamHandlers streams = new StreamHandlers(vertx, broker, clock, settings.effectiveOutboundBuffer(),
+    // The event streams and WebSockets of this event loop share one drainer, so that a publish
+    // reaching both kinds of subscribers costs the event loop one pass.
+    OutboxDrainer drainer = new OutboxDrainer(vertx.getOrCreateContext());
+    StreamHandlers streams = new StreamHandlers(vertx, drainer, broker, clock, settings.effectiveOutboundBuffer(),
         settings.sseRetry().toMillis(), settings.sseHeartbeat().toMillis());
     ChannelHandlers channels = new ChannelHandlers(broker, streams);
     SubscribeHandlers subscribe = new SubscribeHandlers(broker, streams, clock);
     SessionHandlers sessionHandlers = new SessionHandlers(sessions, subscribe, streams, sessionTouchInterval(), sessionStreams);
-    WsHandler webSockets = new WsHandler(vertx, broker, jobs, settings.jobs().lease(), settings.effectiveOutboundBuffer(),
+    WsHandler webSockets = new WsHandler(vertx, drainer, broker, jobs, settings.jobs().lease(), settings.effectiveOutboundBuffer(),
         settings.wsPingInterval().toMillis());
     webSocketHandlers.add(webSockets);
     JobStreams jobEvents = new JobStreams(vertx, jobs, settings.sseRetry().toMillis(), settings.sseHeartbeat().toMillis());

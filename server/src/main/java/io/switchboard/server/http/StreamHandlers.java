@@ -9,6 +9,7 @@ import io.switchboard.core.channel.ChannelPattern;
 import io.switchboard.core.cursor.Cursor;
 import io.switchboard.core.cursor.StreamCursor;
 import io.switchboard.core.message.StartPosition;
+import io.switchboard.server.outbound.OutboxDrainer;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
@@ -33,13 +34,16 @@ final class StreamHandlers {
   /** The most channels and patterns one {@code /v1/subscribe} request may name. */
   static final int MAX_PATTERNS = 64;
 
+  private final OutboxDrainer drainer;
   private final Broker broker;
   private final Clock clock;
   private final int maxBufferedBytes;
   private final long retryMillis;
   private final Set<SseStream> open = ConcurrentHashMap.newKeySet();
 
-  StreamHandlers(Vertx vertx, Broker broker, Clock clock, int maxBufferedBytes, long retryMillis, long heartbeatMillis) {
+  StreamHandlers(Vertx vertx, OutboxDrainer drainer, Broker broker, Clock clock, int maxBufferedBytes, long retryMillis,
+      long heartbeatMillis) {
+    this.drainer = drainer;
     this.broker = broker;
     this.clock = clock;
     this.maxBufferedBytes = maxBufferedBytes;
@@ -127,7 +131,7 @@ final class StreamHandlers {
         .putHeader("X-Accel-Buffering", "no");
     response.write(SseFormats.opening(retryMillis));
     Context context = Vertx.currentContext();
-    SseStream stream = new SseStream(context, response, ctx.request().connection(), maxBufferedBytes, streamCursor, ended -> {
+    SseStream stream = new SseStream(context, drainer, response, ctx.request().connection(), maxBufferedBytes, streamCursor, ended -> {
       open.remove(ended);
       onEnd.accept(ended);
     });

@@ -17,6 +17,7 @@ import io.switchboard.core.jobs.Jobs;
 import io.switchboard.core.message.Delivery;
 import io.switchboard.core.message.Publication;
 import io.switchboard.server.outbound.Outbox;
+import io.switchboard.server.outbound.OutboxDrainer;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.ServerWebSocket;
@@ -72,15 +73,15 @@ final class WsConnection {
   private final AtomicBoolean closed = new AtomicBoolean();
   private boolean pongSincePing = true;
 
-  WsConnection(ServerWebSocket socket, Context context, Broker broker, Jobs jobs, Duration defaultLease, int maxBufferedBytes,
-      Consumer<WsConnection> onClose) {
+  WsConnection(ServerWebSocket socket, Context context, OutboxDrainer drainer, Broker broker, Jobs jobs, Duration defaultLease,
+      int maxBufferedBytes, Consumer<WsConnection> onClose) {
     this.socket = socket;
     this.worker = new WsWorker(context, jobs, defaultLease, this::send);
     this.context = context;
     this.broker = broker;
     this.maxBufferedBytes = maxBufferedBytes;
     this.onClose = onClose;
-    this.outbox = new Outbox<>(context, maxBufferedBytes, String::length, new Outbox.Sink<>() {
+    this.outbox = new Outbox<>(drainer, maxBufferedBytes, String::length, new Outbox.Sink<>() {
       @Override
       public void write(List<String> frames) {
         frames.forEach(WsConnection.this::send);

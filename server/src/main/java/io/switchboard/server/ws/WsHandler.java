@@ -2,6 +2,7 @@ package io.switchboard.server.ws;
 
 import io.switchboard.core.broker.Broker;
 import io.switchboard.core.jobs.Jobs;
+import io.switchboard.server.outbound.OutboxDrainer;
 import java.time.Duration;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -17,6 +18,7 @@ import java.util.function.BiConsumer;
 public final class WsHandler {
   static final String TRANSPORT = "ws";
 
+  private final OutboxDrainer drainer;
   private final Broker broker;
   private final Jobs jobs;
   private final Duration defaultLease;
@@ -24,7 +26,9 @@ public final class WsHandler {
   private final Set<WsConnection> open = ConcurrentHashMap.newKeySet();
   private final Context context;
 
-  public WsHandler(Vertx vertx, Broker broker, Jobs jobs, Duration defaultLease, int maxBufferedBytes, long pingMillis) {
+  public WsHandler(Vertx vertx, OutboxDrainer drainer, Broker broker, Jobs jobs, Duration defaultLease, int maxBufferedBytes,
+      long pingMillis) {
+    this.drainer = drainer;
     this.broker = broker;
     this.jobs = jobs;
     this.defaultLease = defaultLease;
@@ -48,6 +52,6 @@ public final class WsHandler {
       return;
     }
     Context context = Vertx.currentContext();
-    ctx.request().toWebSocket().onSuccess(socket -> open.add(new WsConnection(socket, context, broker, jobs, defaultLease, maxBufferedBytes, open::remove)));
+    ctx.request().toWebSocket().onSuccess(socket -> open.add(new WsConnection(socket, context, drainer, broker, jobs, defaultLease, maxBufferedBytes, open::remove)));
   }
 }
