@@ -104,9 +104,12 @@ def cpu(runs):
 
 
 def server_micros_per_request(run, metric, setup):
-    """Server CPU time per request, roughly: its CPU over the generator's whole run, divided by the
-    requests of that run as if warm-up went at the counted rate (JVM start and the last answers add
-    a little time, so this errs high)."""
+    """Server CPU time per request or delivery: what the generator measured over the counted window
+    when it was given the server's pids (fanout, channels), else, roughly, the server's CPU over the
+    generator's whole run divided by the requests of that run as if warm-up went at the counted rate
+    (JVM start, the JIT's warm-up and the last answers add time, so this errs high)."""
+    if "serverCpu" in run:
+        return run["serverCpu"]["microsPerDelivery"]
     loaded = setup["warmupSeconds"] + setup["durationSeconds"]
     return run["cpuCores"]["server"] * run["runSeconds"] * 1e6 / (run[metric.rate] * loaded)
 
@@ -252,9 +255,11 @@ front, but its pages count only once touched). For Nchan it is nginx's master an
 Neither server published anything during these runs."""
     per = PER[metric.unit]
     text = f"""CPU is averaged over each generator's whole run (JVM start and warm-up included), in cores of this
-{setup['nproc']}-core machine. "Server CPU µs per {per}" is the server's CPU time over the run divided
+{setup['nproc']}-core machine. """ + (f""""Server CPU µs per {per}" is the server's CPU time (read from `/proc`
+by the generator) over the counted window, divided by the {metric.unit.split('/')[0]} of that window: it does
+not depend on how fast the generator is.""" if metric.kind == "delivery" else f""""Server CPU µs per {per}" is the server's CPU time over the run divided
 by its {metric.unit.split('/')[0]}, counting warm-up at the measured rate: rough, but it does not depend on how
-fast the generator is. When the generator keeps its core all but fully busy (the generator column near
+fast the generator is.""") + f""" When the generator keeps its core all but fully busy (the generator column near
 1.00) it, not the server, sets the pace, and the rate understates what that server could take. Run-to-run
 spread on this shared machine is large; treat differences inside the min–max columns as noise."""
     if metric.kind == "delivery":
@@ -304,7 +309,8 @@ kept the machine; "other" (everything else, kernel threads included) reached {ot
 
 - Pinning: `taskset -c {cpus}` for either server, `taskset -c {gen}` for the generator: the same CPU
   set for both servers, chosen so that neither competes with the generator for a core.
-- Switchboard: `{setup['switchboardCommand']}`. It deploys one HTTP server per
+- Switchboard: `{setup['switchboardCommand']}`, the launcher adding its own JVM flags
+  first (`{setup['launcherJavaOpts']}`). It deploys one HTTP server per
   processor the JVM sees (`availableProcessors`, which the CPU set limits to
   {setup['nchanWorkers']}), so it serves on {setup['nchanWorkers']} event loop(s); its GC and JIT threads share the same
   CPU set. The JVM picked `{setup['serverGc']}` for itself (with one CPU, JDK 17 does not use G1).

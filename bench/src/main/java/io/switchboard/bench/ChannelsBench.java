@@ -36,6 +36,7 @@ final class ChannelsBench extends DeliveryBench {
 
   @Override
   DeliveryPlan plan(BenchPlan bench) {
-    return new DeliveryPlan(subscriberPlan(bench, subscribers, /* channels= */ subscribers), tickRate, publishers, drain());
+    return new DeliveryPlan(subscriberPlan(bench, subscribers, /* channels= */ subscribers), tickRate, publishers, drain(),
+        server(bench));
   }
 }

@@ -6,6 +6,8 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
@@ -47,6 +49,11 @@ abstract class DeliveryBench extends Bench<DeliveryPlan> {
       description = "Subscribers opening at a time (default ${DEFAULT-VALUE}).")
   int connects;
 
+  @Option(names = "--server-pid", paramLabel = "PID", split = ",",
+      description = "The server's process id, or several, comma-separated (nginx's master and workers): the report then"
+          + " gives the server's CPU over the counted window and per delivery (default: not measured).")
+  List<Long> serverPids = new ArrayList<>();
+
   /** {@code fanout} or {@code channels}, for the report. */
   abstract String benchName();
 
@@ -79,6 +86,7 @@ abstract class DeliveryBench extends Bench<DeliveryPlan> {
       long start = System.nanoTime();
       MeasurementWindow window = MeasurementWindow.startingAt(start, subscribers.bench().warmup(), subscribers.bench().duration());
       awaitAll(groups.stream().map(group -> group.countFrom(window)).toList(), GRACE, "subscriber groups");
+      Optional<CompletableFuture<ServerCpu>> serverCpu = plan.server().map(server -> ServerCpu.over(server, window));
       publishers.forEach(publisher -> publisher.begin(start));
       Duration run = subscribers.bench().warmup().plus(subscribers.bench().duration());
       PublishLedger ledger = PublishLedger.merge(awaitAll(publishers.stream().map(PacedPublisher::finished).toList(),
@@ -97,7 +105,7 @@ abstract class DeliveryBench extends Bench<DeliveryPlan> {
       phase.set("closing");
       GroupTally tally = GroupTally.sum(awaitAll(groups.stream().map(group -> group.finish(ledger)).toList(), GRACE,
           "subscribers closing"));
-      return new DeliveryReport(benchName(), plan, ledger, tally, drain, drained);
+      return new DeliveryReport(benchName(), plan, ledger, tally, drain, drained, serverCpu.map(CompletableFuture::join));
     }
   }
 
@@ -114,6 +122,11 @@ abstract class DeliveryBench extends Bench<DeliveryPlan> {
   private static long missing(List<SubscriberGroup> groups, PublishLedger ledger) throws TimeoutException {
     return awaitAll(groups.stream().map(group -> group.missing(ledger)).toList(), GRACE, "subscriber groups")
         .stream().mapToLong(Long::longValue).sum();
+  }
+
+  /** The server whose CPU the run measures: the processes of {@code --server-pid}, if given. */
+  final Optional<ServerProcess> server(BenchPlan bench) {
+    return serverPids.isEmpty() ? Optional.empty() : Optional.of(ServerProcess.find(serverPids, bench.port()));
   }
 
   /** The subscriber side of this bench's plan, with the options every delivery bench shares. */

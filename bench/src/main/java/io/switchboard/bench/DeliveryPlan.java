@@ -1,6 +1,7 @@
 package io.switchboard.bench;
 
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * What one run of a delivery bench ({@code fanout}, {@code channels}) does, checked when it is made:
@@ -11,8 +12,9 @@ import java.time.Duration;
  * @param rate ticks per second; each tick publishes one message to every channel
  * @param publishers open-loop publishers, each with one connection; channel c is published by publisher c mod P
  * @param drain how long after the last publish was answered deliveries may still arrive before what is missing counts as lost
+ * @param server the server whose CPU over the counted window is measured, if any
  */
-record DeliveryPlan(SubscriberPlan subscribers, double rate, int publishers, Duration drain) {
+record DeliveryPlan(SubscriberPlan subscribers, double rate, int publishers, Duration drain, Optional<ServerProcess> server) {
   static final double MAX_RATE = 1_000_000;
   static final Duration MAX_DRAIN = Duration.ofMinutes(5);
   /** Bits the subscribers' sequence checks may hold in all (subscribers × ticks): 256 MiB. */

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.SortedMap;
 
 /**
@@ -14,9 +15,10 @@ import java.util.SortedMap;
  * @param bench the bench's name: {@code fanout} or {@code channels}
  * @param drain how long after the last publish was answered the run waited for deliveries
  * @param drained whether every accepted message had reached every subscriber by then
+ * @param serverCpu the server's CPU over the counted window, when the plan names the server
  */
-record DeliveryReport(String bench, DeliveryPlan plan, PublishLedger ledger, GroupTally tally, Duration drain, boolean drained)
-    implements BenchReport {
+record DeliveryReport(String bench, DeliveryPlan plan, PublishLedger ledger, GroupTally tally, Duration drain, boolean drained,
+    Optional<ServerCpu> serverCpu) implements BenchReport {
 
   double publishedPerSecond() {
     return ledger.acceptedInWindow() / seconds(plan.subscribers().bench().duration());
@@ -82,6 +84,9 @@ record DeliveryReport(String bench, DeliveryPlan plan, PublishLedger ledger, Gro
             + " %s in %.1f s after the last publish was answered%n",
         tally.latencyMicros().getTotalCount(), drained ? "every accepted message delivered" : "NOT every accepted message delivered",
         seconds(drain)));
+    serverCpu.ifPresent(cpu -> out.append(String.format(Locale.ROOT,
+        "server (pid %s): %.2f cores busy in the counted window, %.2f microseconds of CPU per delivery%n",
+        plan.server().orElseThrow().describe(), cpu.cores(), cpu.microsPer(deliveriesPerSecond()))));
     if (errors() > 0) {
       out.append("errors (whole run): ").append(ErrorCounts.describe(errorsByCause())).append(System.lineSeparator());
     }
@@ -95,7 +100,7 @@ record DeliveryReport(String bench, DeliveryPlan plan, PublishLedger ledger, Gro
     BenchPlan run = subscribers.bench();
     JsonObject errorsByCause = new JsonObject();
     errorsByCause().forEach(errorsByCause::put);
-    return new JsonObject()
+    JsonObject json = new JsonObject()
         .put("bench", bench)
         .put("target", subscribers.target().name())
         .put("via", subscribers.via().option())
@@ -125,6 +130,11 @@ record DeliveryReport(String bench, DeliveryPlan plan, PublishLedger ledger, Gro
         .put("errorsByCause", errorsByCause)
         .put("passed", passed())
         .put("problems", problems());
+    serverCpu.ifPresent(cpu -> json.put("serverCpu", new JsonObject()
+        .put("pids", plan.server().orElseThrow().describe())
+        .put("cores", cpu.cores())
+        .put("microsPerDelivery", cpu.microsPer(deliveriesPerSecond()))));
+    return json;
   }
 
   private String title() {

@@ -32,6 +32,6 @@ final class FanoutBench extends DeliveryBench {
 
   @Override
   DeliveryPlan plan(BenchPlan bench) {
-    return new DeliveryPlan(subscriberPlan(bench, subscribers, /* channels= */ 1), rate, /* publishers= */ 1, drain());
+    return new DeliveryPlan(subscriberPlan(bench, subscribers, /* channels= */ 1), rate, /* publishers= */ 1, drain(), server(bench));
   }
 }

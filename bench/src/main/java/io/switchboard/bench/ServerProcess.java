@@ -24,8 +24,9 @@ import java.util.regex.Pattern;
  *       the processes that map it, so the sum counts every page once. For one process the two differ
  *       only by the shared libraries' pages, which idle connections do not change.
  * </ul>
- * Also their file-descriptor limit ({@code /proc/PID/limits}), and, when no PID is given, which
- * processes listen on the bench's port ({@code ss -ltnp}).
+ * Also their CPU time ({@code /proc/PID/stat}), their file-descriptor limit
+ * ({@code /proc/PID/limits}), and, when no PID is given, which processes listen on the bench's port
+ * ({@code ss -ltnp}).
  *
  * @param pids the server's process ids, at least one
  */
@@ -34,6 +35,8 @@ record ServerProcess(List<Long> pids) {
   private static final Pattern RESIDENT_KB = Pattern.compile("VmRSS:\\s+([0-9]{1,15}) kB");
   private static final Pattern PROPORTIONAL_KB = Pattern.compile("(?m)^Pss:\\s+([0-9]{1,15}) kB");
   private static final Pattern MAX_OPEN_FILES = Pattern.compile("Max open files\\s+([0-9]{1,15}|unlimited)");
+  /** Clock ticks per second of {@code /proc/PID/stat}: USER_HZ, which Linux fixes at 100 for user space. */
+  private static final int TICKS_PER_SECOND = 100;
 
   /** @throws IllegalArgumentException for no pid */
   ServerProcess {
@@ -133,6 +136,28 @@ record ServerProcess(List<Long> pids) {
       highest = Math.max(highest, Long.parseLong(max.group(1)));
     }
     return OptionalLong.of(highest);
+  }
+
+  /**
+   * The CPU time the processes have used so far, user and system summed over all their threads, in
+   * seconds (to a hundredth).
+   *
+   * @throws IllegalStateException when one cannot be read
+   */
+  double cpuSeconds() {
+    long ticks = 0;
+    for (long pid : pids) {
+      Path stat = Path.of("/proc", Long.toString(pid), "stat");
+      String line = read(stat);
+      // The fields after the command name, which is in parentheses and may hold spaces: state is
+      // the first, utime and stime the 12th and 13th (fields 14 and 15 of proc(5)).
+      String[] fields = line.substring(line.lastIndexOf(')') + 2).split(" ");
+      if (fields.length < 13) {
+        throw new IllegalStateException(stat + " has too few fields: is process " + pid + " gone?");
+      }
+      ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+    }
+    return (double) ticks / TICKS_PER_SECOND;
   }
 
   /** The pids as the report shows them: {@code 8796}, or {@code 16200,16201}. */

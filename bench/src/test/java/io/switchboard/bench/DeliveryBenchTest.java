@@ -1,6 +1,7 @@
 package io.switchboard.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import io.switchboard.server.SwitchboardServer;
 import io.switchboard.server.config.Settings;
@@ -50,6 +51,25 @@ class DeliveryBenchTest {
     assertThat(report.getLong("published")).isPositive();
     assertThat(report.getJsonObject("latencyMicros").getLong("count")).isEqualTo(report.getLong("published"));
     assertDeliveredExactlyOnceInOrder(report);
+  }
+
+  @Test
+  void withTheServersPidTheReportGivesItsCpuOverTheCountedWindowPerDelivery(@TempDir Path dir) throws Exception {
+    // The server runs in this process, so its pid is this JVM's.
+    JsonObject report = run(dir, "fanout", "--subscribers", "4", "--rate", "50",
+        "--server-pid", Long.toString(ProcessHandle.current().pid()));
+
+    JsonObject cpu = report.getJsonObject("serverCpu");
+    assertThat(cpu.getDouble("cores")).isGreaterThanOrEqualTo(0);
+    assertThat(cpu.getDouble("microsPerDelivery"))
+        .isCloseTo(cpu.getDouble("cores") / report.getDouble("deliveriesPerSecond") * 1e6, within(1e-6));
+  }
+
+  @Test
+  void withoutTheServersPidTheReportMeasuresNoServerCpu(@TempDir Path dir) throws Exception {
+    JsonObject report = run(dir, "fanout", "--subscribers", "2", "--rate", "20");
+
+    assertThat(report.containsKey("serverCpu")).isFalse();
   }
 
   @Test

@@ -11,6 +11,7 @@ import io.switchboard.server.config.Settings;
 import io.switchboard.server.limits.ConnectionCounts;
 import io.switchboard.server.limits.PublishRate;
 import io.switchboard.server.metrics.ServerMetrics;
+import io.switchboard.server.outbound.OutboxDrainer;
 import io.switchboard.server.ws.WsHandler;
 import io.vertx.ext.web.handler.CorsHandler;
 import java.time.Clock;
@@ -101,13 +102,16 @@ public final class HttpTransport {
   /** The routes for one event loop. */
   private Router router(Vertx vertx, ConnectionGuard guard) {
     Clock clock = Clock.systemUTC();
-    StreamHandlers streams = new StreamHandlers(vertx, broker, clock, settings.effectiveOutboundBuffer(),
+    // The event streams and WebSockets of this event loop share one drainer, so that a publish
+    // reaching both kinds of subscribers costs the event loop one pass.
+    OutboxDrainer drainer = new OutboxDrainer(vertx.getOrCreateContext());
+    StreamHandlers streams = new StreamHandlers(vertx, drainer, broker, clock, settings.effectiveOutboundBuffer(),
         settings.sseRetry().toMillis(), settings.sseHeartbeat().toMillis());
     Authorizer authorizer = access.authorizer();
     ChannelHandlers channels = new ChannelHandlers(broker, streams, authorizer, publishRate);
     SubscribeHandlers subscribe = new SubscribeHandlers(broker, streams, clock, authorizer);
     SessionHandlers sessionHandlers = new SessionHandlers(sessions, subscribe, streams, sessionTouchInterval(), sessionStreams, authorizer);
-    WsHandler webSockets = new WsHandler(vertx, broker, jobs, settings.jobs().lease(), settings.effectiveOutboundBuffer(),
+    WsHandler webSockets = new WsHandler(vertx, drainer, broker, jobs, settings.jobs().lease(), settings.effectiveOutboundBuffer(),
         settings.wsPingInterval().toMillis(), authorizer, publishRate, settings.limits().subscriptionsPerConnection());
     webSocketHandlers.add(webSockets);
     JobStreams jobEvents = new JobStreams(vertx, jobs, settings.sseRetry().toMillis(), settings.sseHeartbeat().toMillis());

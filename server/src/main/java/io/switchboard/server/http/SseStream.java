@@ -7,6 +7,7 @@ import io.switchboard.core.cursor.Cursor;
 import io.switchboard.core.cursor.StreamCursor;
 import io.switchboard.core.message.Delivery;
 import io.switchboard.server.outbound.Outbox;
+import io.switchboard.server.outbound.OutboxDrainer;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpConnection;
@@ -56,18 +57,24 @@ final class SseStream implements SubscriptionListener {
    * @param streamCursor the position of a {@code /v1/subscribe} stream, or null for a channel's own stream
    * @param onEnd called once on the event loop when the stream has ended, for whatever reason
    */
-  SseStream(Context context, HttpServerResponse response, HttpConnection connection, int maxBufferedBytes,
-      StreamCursor streamCursor, Consumer<SseStream> onEnd) {
+  SseStream(Context context, OutboxDrainer drainer, HttpServerResponse response, HttpConnection connection,
+      int maxBufferedBytes, StreamCursor streamCursor, Consumer<SseStream> onEnd) {
     this.context = context;
     this.response = response;
     this.connection = connection;
     this.maxBufferedBytes = maxBufferedBytes;
     this.streamCursor = streamCursor;
     this.onEnd = onEnd;
-    this.outbox = new Outbox<>(context, maxBufferedBytes, Buffer::length, new Outbox.Sink<>() {
+    this.outbox = new Outbox<>(drainer, maxBufferedBytes, Buffer::length, new Outbox.Sink<>() {
       @Override
       public void write(List<Buffer> events) {
         if (response.ended() || response.closed()) {
+          return;
+        }
+        if (events.size() == 1) {
+          // The usual case of a live stream: the event as encoded once for every subscriber,
+          // written as it is (Vert.x writes a view of it, not a copy).
+          response.write(events.get(0));
           return;
         }
         Buffer chunk = Buffer.buffer();

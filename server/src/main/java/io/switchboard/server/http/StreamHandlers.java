@@ -9,6 +9,7 @@ import io.switchboard.core.channel.ChannelPattern;
 import io.switchboard.core.cursor.Cursor;
 import io.switchboard.core.cursor.StreamCursor;
 import io.switchboard.core.message.StartPosition;
+import io.switchboard.server.outbound.OutboxDrainer;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
@@ -33,13 +34,16 @@ final class StreamHandlers {
   /** The most channels and patterns one {@code /v1/subscribe} request may name. */
   static final int MAX_PATTERNS = 64;
 
+  private final OutboxDrainer drainer;
   private final Broker broker;
   private final Clock clock;
   private final int maxBufferedBytes;
   private final long retryMillis;
   private final Set<SseStream> open = ConcurrentHashMap.newKeySet();
 
-  StreamHandlers(Vertx vertx, Broker broker, Clock clock, int maxBufferedBytes, long retryMillis, long heartbeatMillis) {
+  StreamHandlers(Vertx vertx, OutboxDrainer drainer, Broker broker, Clock clock, int maxBufferedBytes, long retryMillis,
+      long heartbeatMillis) {
+    this.drainer = drainer;
     this.broker = broker;
     this.clock = clock;
     this.maxBufferedBytes = maxBufferedBytes;
@@ -129,7 +133,7 @@ final class StreamHandlers {
     Context context = Vertx.currentContext();
     SseStream[] opened = new SseStream[1];
     Runnable cancelExpiry = Access.atExpiry(ctx, () -> opened[0].endWith(SseFormats.TOKEN_EXPIRED, SseFormats.TOKEN_EXPIRED_DETAIL));
-    SseStream stream = new SseStream(context, response, ctx.request().connection(), maxBufferedBytes, streamCursor, ended -> {
+    SseStream stream = new SseStream(context, drainer, response, ctx.request().connection(), maxBufferedBytes, streamCursor, ended -> {
       cancelExpiry.run();
       open.remove(ended);
       onEnd.accept(ended);

@@ -1,6 +1,5 @@
 package io.switchboard.server.outbound;
 
-import io.vertx.core.Context;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
@@ -14,9 +13,11 @@ import java.util.function.ToIntFunction;
  * (event streams, WebSockets) puts in front of its socket.
  *
  * <p>Items are added on any thread (engine threads deliver) and written on the connection's
- * event loop: the first item added to an empty outbox schedules one drain, which hands everything
- * waiting to the {@link Sink} in chunks of up to {@value #CHUNK_BYTES} bytes, one write and one
- * flush per chunk however many messages a burst brought. The publisher never waits for a socket.
+ * event loop: the first item added to an empty outbox schedules one drain (through the event loop's
+ * {@link OutboxDrainer}, which drains every outbox a publish filled in one pass), and the drain
+ * hands everything waiting to the {@link Sink} in chunks of up to {@value #CHUNK_BYTES} bytes, one
+ * write and one flush per chunk however many messages a burst brought. The publisher never waits
+ * for a socket.
  *
  * <p>Bounds and policy: the sink's own queue (Vert.x's write queue) holds at most half of
  * {@code maxBytes}; the rest waits here while the socket is full. {@link #isBackedUp} (anything
@@ -39,7 +40,7 @@ public final class Outbox<T> {
     boolean isFull();
   }
 
-  private final Context context;
+  private final OutboxDrainer drainer;
   private final int maxBytes;
   private final ToIntFunction<T> sizeOf;
   private final Sink<T> sink;
@@ -52,10 +53,11 @@ public final class Outbox<T> {
   private volatile boolean closed;
 
   /**
+   * @param drainer the drainer of the connection's event loop
    * @param onRoom runs on the event loop when the outbox has drained after {@link #isBackedUp} said yes
    */
-  public Outbox(Context context, int maxBytes, ToIntFunction<T> sizeOf, Sink<T> sink, Runnable onRoom) {
-    this.context = context;
+  public Outbox(OutboxDrainer drainer, int maxBytes, ToIntFunction<T> sizeOf, Sink<T> sink, Runnable onRoom) {
+    this.drainer = drainer;
     this.maxBytes = maxBytes;
     this.sizeOf = sizeOf;
     this.sink = sink;
@@ -122,8 +124,8 @@ public final class Outbox<T> {
     clear();
   }
 
-  /** Writes what the socket takes now; on the event loop. */
-  public void drainNow() {
+  /** Writes what the socket takes now; on the event loop, from the {@link OutboxDrainer}. */
+  void drainNow() {
     drainScheduled.set(false);
     while (writable && !closed && !waiting.isEmpty()) {
       List<T> chunk = new ArrayList<>();
@@ -149,7 +151,7 @@ public final class Outbox<T> {
 
   private void scheduleDrain() {
     if (drainScheduled.compareAndSet(false, true)) {
-      context.runOnContext(ignored -> drainNow());
+      drainer.schedule(this);
     }
   }
 }

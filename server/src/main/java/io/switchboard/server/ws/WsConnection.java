@@ -22,6 +22,7 @@ import io.switchboard.core.message.Publication;
 import io.switchboard.server.limits.PublishRate;
 import io.switchboard.server.limits.RateLimitedException;
 import io.switchboard.server.outbound.Outbox;
+import io.switchboard.server.outbound.OutboxDrainer;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.ServerWebSocket;
@@ -88,8 +89,8 @@ final class WsConnection {
   private boolean pongSincePing = true;
   private long expiryTimer = -1;
 
-  WsConnection(ServerWebSocket socket, Context context, Broker broker, Jobs jobs, Duration defaultLease, int maxBufferedBytes,
-      Authorizer authorizer, Caller caller, Limits limits, Consumer<WsConnection> onClose) {
+  WsConnection(ServerWebSocket socket, Context context, OutboxDrainer drainer, Broker broker, Jobs jobs, Duration defaultLease,
+      int maxBufferedBytes, Authorizer authorizer, Caller caller, Limits limits, Consumer<WsConnection> onClose) {
     this.socket = socket;
     this.limits = limits;
     this.rateKey = PublishRate.keyOf(caller.subject(), socket.remoteAddress() == null ? "unknown" : socket.remoteAddress().hostAddress());
@@ -100,7 +101,7 @@ final class WsConnection {
     this.broker = broker;
     this.maxBufferedBytes = maxBufferedBytes;
     this.onClose = onClose;
-    this.outbox = new Outbox<>(context, maxBufferedBytes, String::length, new Outbox.Sink<>() {
+    this.outbox = new Outbox<>(drainer, maxBufferedBytes, String::length, new Outbox.Sink<>() {
       @Override
       public void write(List<String> frames) {
         frames.forEach(WsConnection.this::send);

@@ -5,6 +5,7 @@ import io.switchboard.core.auth.Caller;
 import io.switchboard.core.broker.Broker;
 import io.switchboard.core.jobs.Jobs;
 import io.switchboard.server.limits.PublishRate;
+import io.switchboard.server.outbound.OutboxDrainer;
 import java.time.Duration;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -20,6 +21,7 @@ import java.util.function.BiConsumer;
 public final class WsHandler {
   static final String TRANSPORT = "ws";
 
+  private final OutboxDrainer drainer;
   private final Broker broker;
   private final Jobs jobs;
   private final Duration defaultLease;
@@ -30,8 +32,9 @@ public final class WsHandler {
   private final Set<WsConnection> open = ConcurrentHashMap.newKeySet();
   private final Context context;
 
-  public WsHandler(Vertx vertx, Broker broker, Jobs jobs, Duration defaultLease, int maxBufferedBytes, long pingMillis,
-      Authorizer authorizer, PublishRate publishRate, int maxSubscriptions) {
+  public WsHandler(Vertx vertx, OutboxDrainer drainer, Broker broker, Jobs jobs, Duration defaultLease, int maxBufferedBytes,
+      long pingMillis, Authorizer authorizer, PublishRate publishRate, int maxSubscriptions) {
+    this.drainer = drainer;
     this.broker = broker;
     this.authorizer = authorizer;
     this.publishRate = publishRate;
@@ -67,7 +70,7 @@ public final class WsHandler {
       return;
     }
     Context context = Vertx.currentContext();
-    ctx.request().toWebSocket().onSuccess(socket -> open.add(new WsConnection(socket, context, broker, jobs, defaultLease, maxBufferedBytes,
-        authorizer, caller, new WsConnection.Limits(publishRate, maxSubscriptions), open::remove)));
+    ctx.request().toWebSocket().onSuccess(socket -> open.add(new WsConnection(socket, context, drainer, broker, jobs, defaultLease,
+        maxBufferedBytes, authorizer, caller, new WsConnection.Limits(publishRate, maxSubscriptions), open::remove)));
   }
 }
