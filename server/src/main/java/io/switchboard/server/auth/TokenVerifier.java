@@ -128,10 +128,13 @@ public final class TokenVerifier {
       throw new InvalidTokenException("the token is not a well-formed JWT");
     }
     if (!(jwt instanceof SignedJWT signed)) {
-      throw new InvalidTokenException("the token is not signed (alg " + jwt.getHeader().getAlgorithm() + "); only signed tokens are accepted");
+      throw new InvalidTokenException("the token is not signed (alg " + InvalidInputException.quote(String.valueOf(jwt.getHeader().getAlgorithm()))
+          + "); only signed tokens are accepted");
     }
     if (!accepted.contains(signed.getHeader().getAlgorithm())) {
-      throw new InvalidTokenException("the token's algorithm " + signed.getHeader().getAlgorithm() + " is not accepted; this server accepts "
+      // The algorithm is the sender's text: quoted, so it can neither flood nor garble the message.
+      throw new InvalidTokenException("the token's algorithm " + InvalidInputException.quote(String.valueOf(signed.getHeader().getAlgorithm()))
+          + " is not accepted; this server accepts "
           + accepted.stream().map(JWSAlgorithm::getName).collect(Collectors.joining(", ")));
     }
     JWTClaimsSet claims;

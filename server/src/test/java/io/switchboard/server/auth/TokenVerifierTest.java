@@ -88,7 +88,7 @@ class TokenVerifierTest {
 
     assertThatThrownBy(() -> verifier.verify(Tokens.forSubject("x").hs256(publicKeyAsSecret)))
         .isInstanceOf(InvalidTokenException.class)
-        .hasMessageContaining("algorithm HS256 is not accepted; this server accepts RS256");
+        .hasMessageContaining("algorithm \"HS256\" is not accepted; this server accepts RS256");
   }
 
   @Test
@@ -145,6 +145,17 @@ class TokenVerifierTest {
 
     assertThatThrownBy(() -> verifier.verify(nullHeader + ".e30.c2ln")).isInstanceOf(InvalidTokenException.class)
         .hasMessageContaining("not a well-formed JWT");
+  }
+
+  /** Found by TokenPropertiesTest: the algorithm is the sender's text, and came back in the message unquoted, control characters and all. */
+  @Test
+  void anAlgorithmNameWithControlCharactersIsQuotedInTheRefusal() {
+    TokenVerifier verifier = TokenVerifier.of(OFF.withSecret(SECRET));
+    String header = Base64.getUrlEncoder().withoutPadding().encodeToString("{\"alg\":\"HS\\u0001\\n56\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
+    assertThatThrownBy(() -> verifier.verify(header + ".e30.c2ln")).isInstanceOf(InvalidTokenException.class)
+        .hasMessageContaining("algorithm \"HS\\u0001\\u000a56\"")
+        .hasMessageNotContaining("\n");
   }
 
   /** Found by TokenPropertiesTest: Nimbus's decoder skips characters outside base64url, so these passed as the token itself. */
