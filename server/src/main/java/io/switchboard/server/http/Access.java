@@ -46,10 +46,9 @@ final class Access {
     return authorizer;
   }
 
-  /** The route handler that runs first: identifies the caller, or answers 401 for a token that does not verify. */
+  /** Identifies the caller of {@code ctx} before any route runs; throws {@link InvalidTokenException} (401) for a token that does not verify. */
   void identify(RoutingContext ctx) {
     ctx.put(CALLER, callerOf(ctx));
-    ctx.next();
   }
 
   /** The caller {@link #identify} established for {@code ctx}. */

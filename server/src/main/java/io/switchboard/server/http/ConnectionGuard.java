@@ -49,13 +49,16 @@ final class ConnectionGuard {
     });
   }
 
-  /** The router's first handler: a request has arrived whole or with its body still coming. */
-  void admit(RoutingContext ctx) {
+  /**
+   * A request has arrived, whole or with its body still coming; called first for every request.
+   *
+   * @return false when it has been answered (the connection is over a limit)
+   */
+  boolean admit(RoutingContext ctx) {
     HttpServerRequest request = ctx.request();
     Tracked tracked = connections.get(request.connection());
     if (tracked == null) {
-      ctx.next();
-      return;
+      return true;
     }
     tracked.inFlight++;
     tracked.waitingSince = 0;
@@ -72,9 +75,9 @@ final class ConnectionGuard {
     if (tracked.refusal != null) {
       ctx.response().putHeader("Retry-After", "1");
       Problems.sendAndClose(request, 429, tracked.refusal + "; try again later");
-      return;
+      return false;
     }
-    ctx.next();
+    return true;
   }
 
   private void closeLate(long now) {

@@ -118,12 +118,25 @@ public final class HttpTransport {
     jobStreams.add(jobEvents);
     JobHandlers jobHandlers = new JobHandlers(jobs, settings.jobs(), jobEvents, authorizer);
     Router router = Router.router(vertx);
-    router.route().handler(guard::admit);
-    if (!settings.corsOrigins().isEmpty()) {
+    // One handler in front of the routes rather than one each: every handler is a dispatch per request.
+    // With CORS, identifying the caller waits until after it, so that a 401 carries the CORS headers a
+    // browser needs to read it.
+    boolean cors = !settings.corsOrigins().isEmpty();
+    router.route().handler(ctx -> {
+      if (guard.admit(ctx) && !refusedWhileStopping(ctx)) {
+        if (!cors) {
+          access.identify(ctx);
+        }
+        ctx.next();
+      }
+    });
+    if (cors) {
       router.route().handler(cors(settings.corsOrigins()));
+      router.route().handler(ctx -> {
+        access.identify(ctx);
+        ctx.next();
+      });
     }
-    router.route().handler(this::refuseWhileStopping);
-    router.route().handler(access::identify);
     router.post("/v1/channels/:channel/messages")
         .handler(BodyHandler.create(false).setBodyLimit(maxMessageSize))
         .handler(channels::publish);
@@ -203,13 +216,14 @@ public final class HttpTransport {
     return cors;
   }
 
-  private void refuseWhileStopping(RoutingContext ctx) {
+  /** Answers 503 once a graceful shutdown has begun; returns whether it did. */
+  private boolean refusedWhileStopping(RoutingContext ctx) {
     if (stopping.getAsBoolean()) {
       ctx.response().putHeader("Retry-After", "1");
       Problems.sendAndClose(ctx.request(), 503, "the server is shutting down; retry on another node or in a moment");
-      return;
+      return true;
     }
-    ctx.next();
+    return false;
   }
 
   private void ready(RoutingContext ctx) {

@@ -2,6 +2,7 @@ package io.switchboard.server.limits;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * Publishes per second per key (a token's subject, or a client address): a token bucket per key
@@ -19,6 +20,19 @@ public final class PublishRate {
   public PublishRate(int perSecond, LongSupplier nanoTime) {
     this.perSecond = perSecond;
     this.nanoTime = nanoTime;
+  }
+
+  /**
+   * Takes one publish from the allowance of the key {@code key} names; the key is worked out only
+   * when there is a limit, as publishing is a hot path.
+   *
+   * @throws RateLimitedException when the allowance is spent, with the whole seconds until the next publish may go ahead
+   */
+  public void take(Supplier<String> key) {
+    if (perSecond <= 0) {
+      return;
+    }
+    take(key.get());
   }
 
   /**
