@@ -21,6 +21,14 @@ public record Caller(Optional<String> subject, boolean authenticated, Grants gra
     Objects.requireNonNull(expiresAt, "expiresAt");
   }
 
+  /**
+   * Milliseconds from {@code nowMillis} until the token expires, at least 1 (a token checked a
+   * moment ago may be due by now); empty for a token without an expiry or no token.
+   */
+  public Optional<Long> millisToExpiry(long nowMillis) {
+    return expiresAt.map(expiry -> Math.max(1, expiry.toEpochMilli() - nowMillis));
+  }
+
   /** The owner recorded for what this caller creates: its subject, or the empty string for nobody in particular. */
   public String owner() {
     return subject.orElse("");

@@ -89,6 +89,15 @@ class AuthorizerTest {
   }
 
   @Test
+  void timeToExpiryIsAtLeastAMillisecondAndAbsentWithoutAnExpiry() {
+    Caller expiring = authorizer.authenticated(Optional.of("a"), Grants.NONE, Optional.of(java.time.Instant.ofEpochMilli(10_000)));
+
+    assertThat(expiring.millisToExpiry(4_000)).contains(6_000L);
+    assertThat(expiring.millisToExpiry(12_000)).contains(1L);
+    assertThat(authorizer.anonymous().millisToExpiry(4_000)).isEmpty();
+  }
+
+  @Test
   void adminNeedsTheAdminFlag() {
     assertThatThrownBy(() -> authorizer.checkAdmin(withToken("a", Map.of("subscribe", List.of(">"))))).hasMessageContaining("admin");
     assertThatCode(() -> authorizer.checkAdmin(withToken("a", Map.of("admin", true)))).doesNotThrowAnyException();

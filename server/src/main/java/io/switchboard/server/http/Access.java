@@ -12,7 +12,6 @@ import io.vertx.core.http.Cookie;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -67,19 +66,19 @@ final class Access {
    * @return cancels it; does nothing for a caller whose token has no expiry
    */
   static Runnable atExpiry(RoutingContext ctx, Runnable end) {
-    Optional<Instant> expiry = caller(ctx).expiresAt();
-    if (expiry.isEmpty()) {
+    Optional<Long> untilExpiry = caller(ctx).millisToExpiry(System.currentTimeMillis());
+    if (untilExpiry.isEmpty()) {
       return () -> {};
     }
     Vertx vertx = ctx.vertx();
-    long timer = vertx.setTimer(Math.max(1, expiry.get().toEpochMilli() - System.currentTimeMillis()), id -> end.run());
+    long timer = vertx.setTimer(untilExpiry.get(), id -> end.run());
     return () -> vertx.cancelTimer(timer);
   }
 
   /** {@code wait}, cut short so that a held request is answered before the caller's token expires. */
   static Duration heldAtMost(RoutingContext ctx, Duration wait) {
-    return caller(ctx).expiresAt()
-        .map(expiry -> Duration.ofMillis(Math.max(1, expiry.toEpochMilli() - System.currentTimeMillis())))
+    return caller(ctx).millisToExpiry(System.currentTimeMillis())
+        .map(Duration::ofMillis)
         .filter(untilExpiry -> untilExpiry.compareTo(wait) < 0)
         .orElse(wait);
   }

@@ -198,8 +198,7 @@ public final class HttpTransport {
       status = line ? 414 : 431;
       detail = line ? "the request line (method and URL) is too long" : "the request headers are too large";
     }
-    request.response().putHeader(HttpHeaders.CONNECTION, "close");
-    Problems.send(request.response(), status, detail);
+    Problems.sendAndClose(request, status, detail);
   }
 
   private static CorsHandler cors(List<String> origins) {

@@ -2,7 +2,6 @@ package io.switchboard.server.limits;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
-import java.util.function.Supplier;
 
 /**
  * Publishes per second per key (a token's subject, or a client address): a token bucket per key
@@ -22,17 +21,9 @@ public final class PublishRate {
     this.nanoTime = nanoTime;
   }
 
-  /**
-   * Takes one publish from the allowance of the key {@code key} names; the key is worked out only
-   * when there is a limit, as publishing is a hot path.
-   *
-   * @throws RateLimitedException when the allowance is spent, with the whole seconds until the next publish may go ahead
-   */
-  public void take(Supplier<String> key) {
-    if (perSecond <= 0) {
-      return;
-    }
-    take(key.get());
+  /** Whether publishes are limited at all; without a limit, callers need not work out a key. */
+  public boolean limits() {
+    return perSecond > 0;
   }
 
   /**

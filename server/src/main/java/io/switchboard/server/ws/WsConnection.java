@@ -119,8 +119,7 @@ final class WsConnection {
     socket.pongHandler(pong -> pongSincePing = true);
     socket.closeHandler(ignored -> release());
     socket.exceptionHandler(this::onFailure);
-    caller.expiresAt().ifPresent(expiry -> expiryTimer = context.owner().setTimer(
-        Math.max(1, expiry.toEpochMilli() - System.currentTimeMillis()),
+    caller.millisToExpiry(System.currentTimeMillis()).ifPresent(untilExpiry -> expiryTimer = context.owner().setTimer(untilExpiry,
         id -> close(TOKEN_EXPIRED, "the token expired; reconnect with a fresh one and subscribe with after to resume")));
   }
 
