@@ -10,6 +10,7 @@ import io.switchboard.server.config.AuthConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
 import java.util.List;
@@ -47,7 +48,20 @@ final class Access {
 
   /** Identifies the caller of {@code ctx} before any route runs; throws {@link InvalidTokenException} (401) for a token that does not verify. */
   void identify(RoutingContext ctx) {
-    ctx.put(CALLER, callerOf(ctx));
+    ctx.put(CALLER, identify(ctx.request()));
+  }
+
+  /** The caller of {@code request}, for requests served without the router; throws as {@link #identify(RoutingContext)} does. */
+  Caller identify(HttpServerRequest request) {
+    if (verifier.isEmpty()) {
+      return authorizer.anonymous();
+    }
+    Optional<String> token = token(request);
+    if (token.isEmpty()) {
+      return authorizer.anonymous();
+    }
+    VerifiedToken verified = verifier.get().verify(token.get());
+    return authorizer.authenticated(verified.subject(), verified.grants(), verified.expiresAt());
   }
 
   /** The caller {@link #identify} established for {@code ctx}. */
@@ -83,31 +97,19 @@ final class Access {
         .orElse(wait);
   }
 
-  private Caller callerOf(RoutingContext ctx) {
-    if (verifier.isEmpty()) {
-      return authorizer.anonymous();
-    }
-    Optional<String> token = token(ctx);
-    if (token.isEmpty()) {
-      return authorizer.anonymous();
-    }
-    VerifiedToken verified = verifier.get().verify(token.get());
-    return authorizer.authenticated(verified.subject(), verified.grants(), verified.expiresAt());
-  }
-
-  private Optional<String> token(RoutingContext ctx) {
-    String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
+  private Optional<String> token(HttpServerRequest request) {
+    String header = request.getHeader(HttpHeaders.AUTHORIZATION);
     if (header != null) {
       if (!header.regionMatches(true, 0, BEARER, 0, BEARER.length()) || header.length() == BEARER.length()) {
         throw new InvalidTokenException("the Authorization header must be \"Bearer <token>\"");
       }
       return Optional.of(header.substring(BEARER.length()).trim());
     }
-    Cookie fromCookie = ctx.request().getCookie(cookie);
+    Cookie fromCookie = request.getCookie(cookie);
     if (fromCookie != null && !fromCookie.getValue().isEmpty()) {
       return Optional.of(fromCookie.getValue());
     }
-    List<String> fromQuery = QueryParameters.of(ctx).all(QUERY_TOKEN);
+    List<String> fromQuery = QueryParameters.of(request).all(QUERY_TOKEN);
     if (fromQuery.isEmpty()) {
       return Optional.empty();
     }

@@ -11,6 +11,8 @@ import io.switchboard.core.cursor.Cursor;
 import io.switchboard.core.message.Publication;
 import io.switchboard.core.message.StartPosition;
 import io.switchboard.server.limits.PublishRate;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
 import java.util.Optional;
@@ -37,24 +39,30 @@ final class ChannelHandlers {
     this.publishRate = publishRate;
   }
 
-  /** {@code POST /v1/channels/{channel}/messages}. */
+  /** {@code POST /v1/channels/{channel}/messages}, through the router. */
   void publish(RoutingContext ctx) {
-    ChannelName channel = ChannelName.of(ctx.pathParam("channel"));
-    Caller caller = Access.caller(ctx);
+    publish(ctx.request(), Access.caller(ctx), ctx.pathParam("channel"), QueryParameters.of(ctx), ctx.body().buffer());
+  }
+
+  /**
+   * {@code POST /v1/channels/{channel}/messages}, once the request's caller and body are known; how
+   * {@link HttpTransport} serves most publishes, without the router.
+   */
+  void publish(HttpServerRequest request, Caller caller, String channelName, QueryParameters query, Buffer body) {
+    ChannelName channel = ChannelName.of(channelName);
     authorizer.checkPublish(caller, channel);
     if (publishRate.limits()) {
-      publishRate.take(PublishRate.keyOf(caller.subject(), ctx.request().remoteAddress().hostAddress()));
+      publishRate.take(PublishRate.keyOf(caller.subject(), request.remoteAddress().hostAddress()));
     }
-    QueryParameters query = QueryParameters.of(ctx);
     Publication publication = new Publication(
-        TextBodies.utf8(ctx.body(), "the message body"),
+        TextBodies.utf8(body, "the message body"),
         query.text("event"),
-        Optional.ofNullable(ctx.request().getHeader(IDEMPOTENCY_KEY)));
-    Answers.when(ctx, broker.publish(channel, publication), appended -> {
+        Optional.ofNullable(request.getHeader(IDEMPOTENCY_KEY)));
+    Answers.when(request, broker.publish(channel, publication), appended -> {
       if (appended.replayed()) {
-        ctx.response().putHeader(IDEMPOTENT_REPLAYED, "true");
+        request.response().putHeader(IDEMPOTENT_REPLAYED, "true");
       }
-      Answers.json(ctx, 201, JsonBodies.published(appended));
+      Answers.json(request.response(), 201, JsonBodies.published(appended));
     });
   }
 

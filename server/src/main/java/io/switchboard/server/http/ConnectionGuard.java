@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Guards the connections of one event loop: counts them against {@code limits.connections} and
@@ -55,7 +56,16 @@ final class ConnectionGuard {
    * @return false when it has been answered (the connection is over a limit)
    */
   boolean admit(RoutingContext ctx) {
-    HttpServerRequest request = ctx.request();
+    return admit(ctx.request(), answered -> ctx.addEndHandler(ended -> answered.run()));
+  }
+
+  /** As {@link #admit(RoutingContext)}, for requests served without the router. */
+  boolean admit(HttpServerRequest request) {
+    return admit(request, answered -> request.response().endHandler(ended -> answered.run()));
+  }
+
+  /** @param atEnd registers what runs once the answer has been sent, by the router's means or the response's own */
+  private boolean admit(HttpServerRequest request, Consumer<Runnable> atEnd) {
     Tracked tracked = connections.get(request.connection());
     if (tracked == null) {
       return true;
@@ -64,8 +74,8 @@ final class ConnectionGuard {
     tracked.waitingSince = 0;
     tracked.bodyPending = request.isEnded() ? null : request;
     tracked.bodySince = System.currentTimeMillis();
-    ctx.addEndHandler(ended -> {
-      metrics.answered(ctx.response().getStatusCode());
+    atEnd.accept(() -> {
+      metrics.answered(request.response().getStatusCode());
       tracked.inFlight--;
       tracked.bodyPending = null;
       if (tracked.inFlight == 0) {
@@ -73,7 +83,7 @@ final class ConnectionGuard {
       }
     });
     if (tracked.refusal != null) {
-      ctx.response().putHeader("Retry-After", "1");
+      request.response().putHeader("Retry-After", "1");
       Problems.sendAndClose(request, 429, tracked.refusal + "; try again later");
       return false;
     }

@@ -18,6 +18,7 @@ import java.time.Clock;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -95,12 +96,12 @@ public final class HttpTransport {
   public void serve(Vertx vertx, HttpServer server) {
     ConnectionGuard guard = new ConnectionGuard(vertx, connectionCounts, metrics, settings.limits().requestTimeout());
     server.connectionHandler(guard::opened)
-        .requestHandler(router(vertx, guard))
+        .requestHandler(requestHandler(vertx, guard))
         .invalidRequestHandler(HttpTransport::invalidRequest);
   }
 
-  /** The routes for one event loop. */
-  private Router router(Vertx vertx, ConnectionGuard guard) {
+  /** The routes for one event loop: most publishes served directly, everything else by the router. */
+  private Handler<HttpServerRequest> requestHandler(Vertx vertx, ConnectionGuard guard) {
     Clock clock = Clock.systemUTC();
     // The event streams and WebSockets of this event loop share one drainer, so that a publish
     // reaching both kinds of subscribers costs the event loop one pass.
@@ -123,7 +124,7 @@ public final class HttpTransport {
     // browser needs to read it.
     boolean cors = !settings.corsOrigins().isEmpty();
     router.route().handler(ctx -> {
-      if (guard.admit(ctx) && !refusedWhileStopping(ctx)) {
+      if (guard.admit(ctx) && !refusedWhileStopping(ctx.request())) {
         if (!cors) {
           access.identify(ctx);
         }
@@ -170,7 +171,12 @@ public final class HttpTransport {
     // The router answers 400 itself when the path is not valid percent-encoding.
     router.errorHandler(400, ctx -> Problems.send(ctx.response(), 400, "the request URL is not valid percent-encoding"));
     router.errorHandler(500, this::onFailure);
-    return router;
+    DirectPublish publishes = new DirectPublish(guard, access, channels, maxMessageSize, cors, this::refusedWhileStopping);
+    return request -> {
+      if (!publishes.serve(request)) {
+        router.handle(request);
+      }
+    };
   }
 
   /** A session stream records a use this often, well within the idle timeout. */
@@ -216,10 +222,10 @@ public final class HttpTransport {
   }
 
   /** Answers 503 once a graceful shutdown has begun; returns whether it did. */
-  private boolean refusedWhileStopping(RoutingContext ctx) {
+  private boolean refusedWhileStopping(HttpServerRequest request) {
     if (stopping.getAsBoolean()) {
-      ctx.response().putHeader("Retry-After", "1");
-      Problems.sendAndClose(ctx.request(), 503, "the server is shutting down; retry on another node or in a moment");
+      request.response().putHeader("Retry-After", "1");
+      Problems.sendAndClose(request, 503, "the server is shutting down; retry on another node or in a moment");
       return true;
     }
     return false;

@@ -2,10 +2,12 @@ package io.switchboard.server.http;
 
 import io.switchboard.core.InvalidInputException;
 import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /** The query parameters of one request, each allowed at most once, with range-checked numbers. */
 final class QueryParameters {
@@ -21,9 +23,18 @@ final class QueryParameters {
    * @throws InvalidInputException when the query string is not valid percent-encoding
    */
   static QueryParameters of(RoutingContext ctx) {
+    return decoded(ctx::queryParams);
+  }
+
+  /** The query of {@code request}, for requests served without the router; throws as {@link #of(RoutingContext)} does. */
+  static QueryParameters of(HttpServerRequest request) {
+    return decoded(request::params);
+  }
+
+  private static QueryParameters decoded(Supplier<MultiMap> query) {
     MultiMap decoded;
     try {
-      decoded = ctx.queryParams();
+      decoded = query.get();
     } catch (HttpException | IllegalArgumentException malformed) {
       // Vert.x decodes lazily and reports bad %-escapes this way; it is the client's input.
       throw new InvalidInputException("the query string is not valid percent-encoding");

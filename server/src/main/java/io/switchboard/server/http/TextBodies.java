@@ -19,7 +19,11 @@ final class TextBodies {
    * @throws InvalidInputException when the body is not valid UTF-8
    */
   static String utf8(RequestBody body, String what) {
-    Buffer bytes = body == null ? null : body.buffer();
+    return utf8(body == null ? null : body.buffer(), what);
+  }
+
+  /** The bytes as text, as {@link #utf8(RequestBody, String)}; for bodies read without the router. */
+  static String utf8(Buffer bytes, String what) {
     if (bytes == null || bytes.length() == 0) {
       return "";
     }
