@@ -261,7 +261,6 @@ public final class Broker {
     }
   }
 
-  /** The UTF-8 size of {@code text}, counted without encoding it. */
   /** The length of {@code text} in UTF-8, without encoding it. */
   public static long utf8Length(String text) {
     long bytes = 0;

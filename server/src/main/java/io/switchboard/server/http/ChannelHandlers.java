@@ -41,15 +41,14 @@ final class ChannelHandlers {
 
   /** {@code POST /v1/channels/{channel}/messages}, through the router. */
   void publish(RoutingContext ctx) {
-    publish(ctx.request(), Access.caller(ctx), ctx.pathParam("channel"), QueryParameters.of(ctx), ctx.body().buffer());
+    publish(ctx.request(), Access.caller(ctx), ChannelName.of(ctx.pathParam("channel")), QueryParameters.of(ctx), ctx.body().buffer());
   }
 
   /**
    * {@code POST /v1/channels/{channel}/messages}, once the request's caller and body are known; how
    * {@link HttpTransport} serves most publishes, without the router.
    */
-  void publish(HttpServerRequest request, Caller caller, String channelName, QueryParameters query, Buffer body) {
-    ChannelName channel = ChannelName.of(channelName);
+  void publish(HttpServerRequest request, Caller caller, ChannelName channel, QueryParameters query, Buffer body) {
     authorizer.checkPublish(caller, channel);
     if (publishRate.limits()) {
       publishRate.take(PublishRate.keyOf(caller.subject(), request.remoteAddress().hostAddress()));

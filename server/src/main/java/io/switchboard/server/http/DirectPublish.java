@@ -1,5 +1,6 @@
 package io.switchboard.server.http;
 
+import io.switchboard.core.InvalidInputException;
 import io.switchboard.core.auth.Caller;
 import io.switchboard.core.channel.ChannelName;
 import io.vertx.core.http.HttpHeaders;
@@ -46,7 +47,7 @@ final class DirectPublish {
 
   /** @return false when the request is not one it takes: the router must serve it */
   boolean serve(HttpServerRequest request) {
-    String channel = channelOf(request);
+    ChannelName channel = channelOf(request);
     if (channel == null) {
       return false;
     }
@@ -75,7 +76,7 @@ final class DirectPublish {
   }
 
   /** The channel of a publish this class takes, or null. */
-  private String channelOf(HttpServerRequest request) {
+  private ChannelName channelOf(HttpServerRequest request) {
     if (request.method() != HttpMethod.POST) {
       return null;
     }
@@ -83,12 +84,15 @@ final class DirectPublish {
     if (path == null || !path.startsWith(PREFIX) || !path.endsWith(SUFFIX) || path.length() <= PREFIX.length() + SUFFIX.length()) {
       return null;
     }
-    String channel = path.substring(PREFIX.length(), path.length() - SUFFIX.length());
-    if (!ChannelName.isValid(channel) || !bodyWithinLimit(request) || request.getHeader(HttpHeaders.EXPECT) != null
+    if (!bodyWithinLimit(request) || request.getHeader(HttpHeaders.EXPECT) != null
         || (cors && request.getHeader(HttpHeaders.ORIGIN) != null)) {
       return null;
     }
-    return channel;
+    try {
+      return ChannelName.of(path.substring(PREFIX.length(), path.length() - SUFFIX.length()));
+    } catch (InvalidInputException notAChannelName) {
+      return null;
+    }
   }
 
   private boolean bodyWithinLimit(HttpServerRequest request) {

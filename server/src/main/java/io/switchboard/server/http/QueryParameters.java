@@ -11,6 +11,8 @@ import java.util.function.Supplier;
 
 /** The query parameters of one request, each allowed at most once, with range-checked numbers. */
 final class QueryParameters {
+  private static final QueryParameters NONE = new QueryParameters(MultiMap.caseInsensitiveMultiMap());
+
   private final MultiMap params;
 
   private QueryParameters(MultiMap params) {
@@ -28,7 +30,8 @@ final class QueryParameters {
 
   /** The query of {@code request}, for requests served without the router; throws as {@link #of(RoutingContext)} does. */
   static QueryParameters of(HttpServerRequest request) {
-    return decoded(request::params);
+    // Most publishes have no query: then there is nothing to decode.
+    return request.query() == null ? NONE : decoded(request::params);
   }
 
   private static QueryParameters decoded(Supplier<MultiMap> query) {
