@@ -4,7 +4,10 @@ import io.switchboard.core.channel.ChannelName;
 import io.switchboard.core.cursor.Cursor;
 import io.switchboard.core.message.Message;
 import io.switchboard.core.message.WireFormat;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -60,6 +63,41 @@ final class SseFormats {
       return utf8(event);
     }
   };
+
+  /** EXPERIMENT: a channel stream's event as one complete HTTP chunk in a direct buffer, shared. */
+  static final WireFormat<ByteBuf> CHANNEL_CHUNK = new WireFormat<>() {
+    @Override
+    public int slot() {
+      return 3;
+    }
+
+    @Override
+    public ByteBuf encode(Message message) {
+      return directChunk(CHANNEL_EVENT.encode(message).getBytes());
+    }
+  };
+
+  static final ByteBuf HEARTBEAT_CHUNK = directChunk(":\n\n".getBytes(StandardCharsets.UTF_8));
+
+  static ByteBuf directChunk(byte[] event) {
+    byte[] hex = Integer.toHexString(event.length).getBytes(StandardCharsets.US_ASCII);
+    ByteBuffer chunk = ByteBuffer.allocateDirect(hex.length + 2 + event.length + 2);
+    chunk.put(hex).put((byte) '\r').put((byte) '\n').put(event).put((byte) '\r').put((byte) '\n').flip();
+    return Unpooled.wrappedBuffer(chunk);
+  }
+
+  static ByteBuf heapChunk(Buffer event) {
+    byte[] bytes = event.getBytes();
+    byte[] hex = Integer.toHexString(bytes.length).getBytes(StandardCharsets.US_ASCII);
+    byte[] chunk = new byte[hex.length + 2 + bytes.length + 2];
+    System.arraycopy(hex, 0, chunk, 0, hex.length);
+    chunk[hex.length] = '\r';
+    chunk[hex.length + 1] = '\n';
+    System.arraycopy(bytes, 0, chunk, hex.length + 2, bytes.length);
+    chunk[chunk.length - 2] = '\r';
+    chunk[chunk.length - 1] = '\n';
+    return Unpooled.wrappedBuffer(chunk);
+  }
 
   private SseFormats() {}
 

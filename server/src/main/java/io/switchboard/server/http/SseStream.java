@@ -9,7 +9,9 @@ import io.switchboard.core.message.Delivery;
 import io.switchboard.server.outbound.Outbox;
 import io.switchboard.server.outbound.OutboxDrainer;
 import io.vertx.core.Context;
+import io.netty.buffer.ByteBuf;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerResponse;
 import java.util.List;
@@ -44,7 +46,8 @@ final class SseStream implements SubscriptionListener {
   private final HttpConnection connection;
   private final int maxBufferedBytes;
   private final Consumer<SseStream> onEnd;
-  private final Outbox<Buffer> outbox;
+  private final Outbox<ByteBuf> outbox;
+  private final RawChunkWriter raw;
   private final AtomicBoolean released = new AtomicBoolean();
   private volatile boolean ending;
   private volatile Buffer finalEvent;
@@ -65,30 +68,37 @@ final class SseStream implements SubscriptionListener {
     this.maxBufferedBytes = maxBufferedBytes;
     this.streamCursor = streamCursor;
     this.onEnd = onEnd;
-    this.outbox = new Outbox<>(drainer, maxBufferedBytes, Buffer::length, new Outbox.Sink<>() {
+    this.raw = streamCursor == null ? RawChunkWriter.open(connection) : null;
+    this.outbox = new Outbox<>(drainer, maxBufferedBytes, ByteBuf::readableBytes, new Outbox.Sink<>() {
       @Override
-      public void write(List<Buffer> events) {
+      public void write(List<ByteBuf> events) {
         if (response.ended() || response.closed()) {
           return;
         }
+        if (raw != null) {
+          raw.write(events);
+          return;
+        }
         if (events.size() == 1) {
-          // The usual case of a live stream: the event as encoded once for every subscriber,
-          // written as it is (Vert.x writes a view of it, not a copy).
-          response.write(events.get(0));
+          response.write(BufferInternal.buffer(events.get(0)));
           return;
         }
         Buffer chunk = Buffer.buffer();
-        events.forEach(chunk::appendBuffer);
+        events.forEach(event -> chunk.appendBuffer(BufferInternal.buffer(event)));
         response.write(chunk);
       }
 
       @Override
       public boolean isFull() {
-        return response.writeQueueFull();
+        return raw != null && !raw.queued() ? !raw.isWritable() : response.writeQueueFull();
       }
     }, this::onRoom);
     response.setWriteQueueMaxSize(outbox.socketQueueBytes());
-    response.drainHandler(drained -> outbox.writableAgain());
+    if (raw != null && !raw.queued()) {
+      raw.onWritable(outbox::writableAgain);
+    } else {
+      response.drainHandler(drained -> outbox.writableAgain());
+    }
     response.closeHandler(closed -> end());
     response.exceptionHandler(failure -> end());
   }
@@ -103,7 +113,11 @@ final class SseStream implements SubscriptionListener {
 
   @Override
   public void onMessage(Delivery delivery) {
-    if (streamCursor == null) {
+    if (streamCursor == null && raw != null) {
+      if (!ending && !outbox.add(delivery.encoded(SseFormats.CHANNEL_CHUNK))) {
+        slowConsumer();
+      }
+    } else if (streamCursor == null) {
       enqueue(delivery.encoded(SseFormats.CHANNEL_EVENT));
     } else {
       streamCursor = streamCursor.after(delivery.message());
@@ -145,13 +159,20 @@ final class SseStream implements SubscriptionListener {
 
   /** Writes a heartbeat comment; runs on the event loop. */
   void heartbeat() {
+    if (raw != null) {
+      if (!ending && raw.isWritable() && !response.ended() && !response.closed()) {
+        raw.write(List.of(SseFormats.HEARTBEAT_CHUNK));
+      }
+      return;
+    }
     if (!ending && !response.writeQueueFull()) {
       response.write(SseFormats.heartbeat());
     }
   }
 
   private void enqueue(Buffer event) {
-    if (!ending && !outbox.add(event)) {
+    ByteBuf item = raw != null ? SseFormats.heapChunk(event) : ((BufferInternal) event).getByteBuf();
+    if (!ending && !outbox.add(item)) {
       slowConsumer();
     }
   }
@@ -209,6 +230,9 @@ final class SseStream implements SubscriptionListener {
       feeding.close();
     }
     outbox.close();
+    if (raw != null) {
+      raw.close();
+    }
     onEnd.accept(this);
   }
 }
