@@ -31,22 +31,28 @@ final class SseFormats {
   static final String TOKEN_EXPIRED = "switchboard.token-expired";
   static final String TOKEN_EXPIRED_DETAIL = "the token expired; reconnect with a fresh one to resume";
 
-  /** A channel stream's event: id, event, data, blank line. */
-  static final WireFormat<Buffer> CHANNEL_EVENT = new WireFormat<>() {
+  /**
+   * A channel stream's event (id, event, data, blank line) as one whole HTTP chunk, in a direct
+   * buffer that every stream of the channel writes as it is ({@link ChunkedBodyWriter}).
+   */
+  static final WireFormat<ByteBuf> CHANNEL_CHUNK = new WireFormat<>() {
     @Override
     public int slot() {
       return 0;
     }
 
     @Override
-    public Buffer encode(Message message) {
+    public ByteBuf encode(Message message) {
       StringBuilder event = new StringBuilder(message.data().length() + 64);
       event.append("id: ").append(message.id().encode()).append('\n');
       message.event().ifPresent(type -> event.append("event: ").append(type).append('\n'));
       appendData(event, message.data());
-      return utf8(event.append('\n'));
+      return chunk(event.append('\n').toString().getBytes(StandardCharsets.UTF_8));
     }
   };
+
+  private static final byte[] CRLF = {'\r', '\n'};
+  private static final ByteBuf HEARTBEAT = chunk(":\n\n".getBytes(StandardCharsets.US_ASCII));
 
   /** A subscribe stream's event without its id line: event, data (the message as JSON), blank line. */
   static final WireFormat<Buffer> ENVELOPE_BODY = new WireFormat<>() {
@@ -64,41 +70,6 @@ final class SseFormats {
     }
   };
 
-  /** EXPERIMENT: a channel stream's event as one complete HTTP chunk in a direct buffer, shared. */
-  static final WireFormat<ByteBuf> CHANNEL_CHUNK = new WireFormat<>() {
-    @Override
-    public int slot() {
-      return 3;
-    }
-
-    @Override
-    public ByteBuf encode(Message message) {
-      return directChunk(CHANNEL_EVENT.encode(message).getBytes());
-    }
-  };
-
-  static final ByteBuf HEARTBEAT_CHUNK = directChunk(":\n\n".getBytes(StandardCharsets.UTF_8));
-
-  static ByteBuf directChunk(byte[] event) {
-    byte[] hex = Integer.toHexString(event.length).getBytes(StandardCharsets.US_ASCII);
-    ByteBuffer chunk = ByteBuffer.allocateDirect(hex.length + 2 + event.length + 2);
-    chunk.put(hex).put((byte) '\r').put((byte) '\n').put(event).put((byte) '\r').put((byte) '\n').flip();
-    return Unpooled.wrappedBuffer(chunk);
-  }
-
-  static ByteBuf heapChunk(Buffer event) {
-    byte[] bytes = event.getBytes();
-    byte[] hex = Integer.toHexString(bytes.length).getBytes(StandardCharsets.US_ASCII);
-    byte[] chunk = new byte[hex.length + 2 + bytes.length + 2];
-    System.arraycopy(hex, 0, chunk, 0, hex.length);
-    chunk[hex.length] = '\r';
-    chunk[hex.length + 1] = '\n';
-    System.arraycopy(bytes, 0, chunk, hex.length + 2, bytes.length);
-    chunk[chunk.length - 2] = '\r';
-    chunk[chunk.length - 1] = '\n';
-    return Unpooled.wrappedBuffer(chunk);
-  }
-
   private SseFormats() {}
 
   static Buffer idLine(String id) {
@@ -111,6 +82,35 @@ final class SseFormats {
 
   static Buffer heartbeat() {
     return Buffer.buffer(":\n\n");
+  }
+
+  /** {@link #heartbeat} as an HTTP chunk, shared by every stream. */
+  static ByteBuf heartbeatChunk() {
+    return HEARTBEAT;
+  }
+
+  /**
+   * {@code event} as one HTTP chunk ({@code <hex length>\r\n<event>\r\n}) in a direct buffer, to
+   * be shared: it is never released, and its memory goes with the garbage collector once nothing
+   * refers to it (a wrapped {@link ByteBuffer#allocateDirect}; writers hand Netty retained
+   * duplicates). Direct, so that no socket write copies it first.
+   */
+  static ByteBuf chunk(byte[] event) {
+    byte[] length = Integer.toHexString(event.length).getBytes(StandardCharsets.US_ASCII);
+    ByteBuffer chunk = ByteBuffer.allocateDirect(length.length + event.length + 4);
+    chunk.put(length).put(CRLF).put(event).put(CRLF).flip();
+    return Unpooled.wrappedBuffer(chunk);
+  }
+
+  /** {@code event} as one HTTP chunk of a single stream's, on the heap; never released either, like {@link #chunk}. */
+  static ByteBuf chunk(Buffer event) {
+    byte[] length = Integer.toHexString(event.length()).getBytes(StandardCharsets.US_ASCII);
+    byte[] chunk = new byte[length.length + event.length() + 4];
+    System.arraycopy(length, 0, chunk, 0, length.length);
+    System.arraycopy(CRLF, 0, chunk, length.length, 2);
+    event.getBytes(chunk, length.length + 2);
+    System.arraycopy(CRLF, 0, chunk, chunk.length - 2, 2);
+    return Unpooled.wrappedBuffer(chunk);
   }
 
   static Buffer truncated(ChannelName channel, Cursor earliest) {

@@ -1,5 +1,6 @@
 package io.switchboard.server.http;
 
+import io.netty.buffer.ByteBuf;
 import io.switchboard.core.broker.Subscription;
 import io.switchboard.core.broker.SubscriptionListener;
 import io.switchboard.core.channel.ChannelName;
@@ -9,9 +10,7 @@ import io.switchboard.core.message.Delivery;
 import io.switchboard.server.outbound.Outbox;
 import io.switchboard.server.outbound.OutboxDrainer;
 import io.vertx.core.Context;
-import io.netty.buffer.ByteBuf;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerResponse;
 import java.util.List;
@@ -34,6 +33,11 @@ import org.slf4j.LoggerFactory;
  * socket within {@link #ABANDON_AFTER_MILLIS} (the client reads nothing and the socket's buffers are
  * full), the connection is closed.
  *
+ * <p>Writes: Vert.x writes the response's head, the opening and the final event (with the end of
+ * the body); everything between goes through a {@link ChunkedBodyWriter} as whole HTTP chunks: a
+ * channel stream's messages as framed once for all its subscribers, anything of this stream's own
+ * framed here. The outbox's backpressure is then the channel's writability.
+ *
  * <p>Threads: {@link #onMessage}, {@link #onTruncated} and {@link #onClosed} are called by the
  * subscription, never concurrently; everything else runs on the stream's event loop.
  */
@@ -47,7 +51,7 @@ final class SseStream implements SubscriptionListener {
   private final int maxBufferedBytes;
   private final Consumer<SseStream> onEnd;
   private final Outbox<ByteBuf> outbox;
-  private final RawChunkWriter raw;
+  private final ChunkedBodyWriter body;
   private final AtomicBoolean released = new AtomicBoolean();
   private volatile boolean ending;
   private volatile Buffer finalEvent;
@@ -57,48 +61,34 @@ final class SseStream implements SubscriptionListener {
   private StreamCursor streamCursor;
 
   /**
+   * @param opening what the stream starts with, written with the response's head
    * @param streamCursor the position of a {@code /v1/subscribe} stream, or null for a channel's own stream
    * @param onEnd called once on the event loop when the stream has ended, for whatever reason
    */
   SseStream(Context context, OutboxDrainer drainer, HttpServerResponse response, HttpConnection connection,
-      int maxBufferedBytes, StreamCursor streamCursor, Consumer<SseStream> onEnd) {
+      int maxBufferedBytes, Buffer opening, StreamCursor streamCursor, Consumer<SseStream> onEnd) {
     this.context = context;
     this.response = response;
     this.connection = connection;
     this.maxBufferedBytes = maxBufferedBytes;
     this.streamCursor = streamCursor;
     this.onEnd = onEnd;
-    this.raw = streamCursor == null ? RawChunkWriter.open(connection) : null;
     this.outbox = new Outbox<>(drainer, maxBufferedBytes, ByteBuf::readableBytes, new Outbox.Sink<>() {
       @Override
-      public void write(List<ByteBuf> events) {
-        if (response.ended() || response.closed()) {
-          return;
+      public void write(List<ByteBuf> chunks) {
+        if (!response.ended() && !response.closed()) {
+          body.write(chunks);
         }
-        if (raw != null) {
-          raw.write(events);
-          return;
-        }
-        if (events.size() == 1) {
-          response.write(BufferInternal.buffer(events.get(0)));
-          return;
-        }
-        Buffer chunk = Buffer.buffer();
-        events.forEach(event -> chunk.appendBuffer(BufferInternal.buffer(event)));
-        response.write(chunk);
       }
 
       @Override
       public boolean isFull() {
-        return raw != null && !raw.queued() ? !raw.isWritable() : response.writeQueueFull();
+        return !body.isWritable();
       }
     }, this::onRoom);
+    // The channel's water marks, which are what the body writer's backpressure is.
     response.setWriteQueueMaxSize(outbox.socketQueueBytes());
-    if (raw != null && !raw.queued()) {
-      raw.onWritable(outbox::writableAgain);
-    } else {
-      response.drainHandler(drained -> outbox.writableAgain());
-    }
+    this.body = ChunkedBodyWriter.open(response, connection, opening, outbox::writableAgain);
     response.closeHandler(closed -> end());
     response.exceptionHandler(failure -> end());
   }
@@ -113,12 +103,8 @@ final class SseStream implements SubscriptionListener {
 
   @Override
   public void onMessage(Delivery delivery) {
-    if (streamCursor == null && raw != null) {
-      if (!ending && !outbox.add(delivery.encoded(SseFormats.CHANNEL_CHUNK))) {
-        slowConsumer();
-      }
-    } else if (streamCursor == null) {
-      enqueue(delivery.encoded(SseFormats.CHANNEL_EVENT));
+    if (streamCursor == null) {
+      enqueueChunk(delivery.encoded(SseFormats.CHANNEL_CHUNK));
     } else {
       streamCursor = streamCursor.after(delivery.message());
       Buffer body = delivery.encoded(SseFormats.ENVELOPE_BODY);
@@ -159,20 +145,17 @@ final class SseStream implements SubscriptionListener {
 
   /** Writes a heartbeat comment; runs on the event loop. */
   void heartbeat() {
-    if (raw != null) {
-      if (!ending && raw.isWritable() && !response.ended() && !response.closed()) {
-        raw.write(List.of(SseFormats.HEARTBEAT_CHUNK));
-      }
-      return;
-    }
-    if (!ending && !response.writeQueueFull()) {
-      response.write(SseFormats.heartbeat());
+    if (!ending && body.isWritable() && !response.ended() && !response.closed()) {
+      body.write(List.of(SseFormats.heartbeatChunk()));
     }
   }
 
   private void enqueue(Buffer event) {
-    ByteBuf item = raw != null ? SseFormats.heapChunk(event) : ((BufferInternal) event).getByteBuf();
-    if (!ending && !outbox.add(item)) {
+    enqueueChunk(SseFormats.chunk(event));
+  }
+
+  private void enqueueChunk(ByteBuf chunk) {
+    if (!ending && !outbox.add(chunk)) {
       slowConsumer();
     }
   }
@@ -230,9 +213,7 @@ final class SseStream implements SubscriptionListener {
       feeding.close();
     }
     outbox.close();
-    if (raw != null) {
-      raw.close();
-    }
+    body.close();
     onEnd.accept(this);
   }
 }

@@ -129,11 +129,11 @@ final class StreamHandlers {
         .putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream; charset=utf-8")
         .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache, no-transform")
         .putHeader("X-Accel-Buffering", "no");
-    response.write(SseFormats.opening(retryMillis));
     Context context = Vertx.currentContext();
     SseStream[] opened = new SseStream[1];
     Runnable cancelExpiry = Access.atExpiry(ctx, () -> opened[0].endWith(SseFormats.TOKEN_EXPIRED, SseFormats.TOKEN_EXPIRED_DETAIL));
-    SseStream stream = new SseStream(context, drainer, response, ctx.request().connection(), maxBufferedBytes, streamCursor, ended -> {
+    SseStream stream = new SseStream(context, drainer, response, ctx.request().connection(), maxBufferedBytes,
+        SseFormats.opening(retryMillis), streamCursor, ended -> {
       cancelExpiry.run();
       open.remove(ended);
       onEnd.accept(ended);

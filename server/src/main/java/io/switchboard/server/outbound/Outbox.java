@@ -19,7 +19,8 @@ import java.util.function.ToIntFunction;
  * write and one flush per chunk however many messages a burst brought. The publisher never waits
  * for a socket.
  *
- * <p>Bounds and policy: the sink's own queue (Vert.x's write queue) holds at most half of
+ * <p>Bounds and policy: the sink's own queue (Vert.x's write queue, or the channel's
+ * outbound buffer for a sink that writes to it directly) holds at most half of
  * {@code maxBytes}; the rest waits here while the socket is full. {@link #isBackedUp} (anything
  * waiting beyond a quarter of {@code maxBytes}, or a full socket) tells a subscription to pause
  * history, and {@code onRoom} runs once there is room again. {@link #add} refuses an item that
@@ -36,7 +37,7 @@ public final class Outbox<T> {
     /** Writes these items, in order, as one write where the protocol allows. */
     void write(List<T> items);
 
-    /** Whether the socket's own queue is full. */
+    /** Whether the socket's own queue is full; once it was, the sink calls {@link #writableAgain} when it is not. */
     boolean isFull();
   }
 
@@ -127,6 +128,9 @@ public final class Outbox<T> {
   /** Writes what the socket takes now; on the event loop, from the {@link OutboxDrainer}. */
   void drainNow() {
     drainScheduled.set(false);
+    // A sink may be full before the first write (an event stream's, until its head is written):
+    // it then says when it has room, as it does after a write that filled it.
+    writable = writable && !sink.isFull();
     while (writable && !closed && !waiting.isEmpty()) {
       List<T> chunk = new ArrayList<>();
       int chunkBytes = 0;
