@@ -16,9 +16,11 @@ import java.net.http.WebSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Iterator;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import javax.net.ssl.SSLHandshakeException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -74,6 +76,28 @@ class TlsTest {
 
     assertThat(firstFrame.get(10, TimeUnit.SECONDS)).contains("pong").contains("over-tls");
     socket.abort();
+  }
+
+  @Test
+  void anEventStreamOverTlsDeliversItsEventsEncrypted() throws Exception {
+    // An event stream's body is written below Vert.x (ChunkedBodyWriter); it must still go through TLS.
+    HttpResponse<Stream<String>> stream = client.send(HttpRequest.newBuilder(https("/v1/channels/tls.stream/messages?from=earliest"))
+        .header("Accept", "text/event-stream").build(), HttpResponse.BodyHandlers.ofLines());
+    Iterator<String> lines = stream.body().iterator();
+    assertThat(lines.next()).isEqualTo("retry: 2000");
+    client.send(HttpRequest.newBuilder(https("/v1/channels/tls.stream/messages"))
+        .POST(HttpRequest.BodyPublishers.ofString("héllo over tls")).build(), HttpResponse.BodyHandlers.discarding());
+
+    CompletableFuture<String> data = CompletableFuture.supplyAsync(() -> {
+      for (String line = lines.next(); ; line = lines.next()) {
+        if (line.startsWith("data: ")) {
+          return line;
+        }
+      }
+    });
+
+    assertThat(data.get(10, TimeUnit.SECONDS)).isEqualTo("data: héllo over tls");
+    stream.body().close();
   }
 
   @Test
