@@ -20,7 +20,7 @@ import java.util.List;
  * once as a whole chunk ({@code <hex length>\r\n<event>\r\n}) in one direct buffer, it reaches each
  * socket as one buffer handed to one {@code write}, with no per-subscriber framing, no copy into a
  * direct buffer, no write promise and no trip through Vert.x's queue. Measured on 1,000 subscribers
- * of a channel at 100 messages/s, this took the server's CPU per delivery from 8.1 to 5.3 µs
+ * of a channel at 100 messages/s, this took the server's CPU per delivery from 8.6 to 6.0 µs
  * (docs/benchmarks.md).
  *
  * <p>How it stays a valid HTTP response: Vert.x writes the head and the stream's opening (through
@@ -46,7 +46,7 @@ import java.util.List;
  * {@value #VERTX_HANDLER}. A Vert.x upgrade that changes any of that makes {@link #open} throw, so
  * every event stream fails at once with a 500 (and every SSE test with it) instead of writing
  * broken responses. What such an upgrade would not show this way: a change to how the encoder
- * handles what bypasses it; {@code ChunkedBodyWriterTest} checks the bytes on the wire.
+ * handles what bypasses it; {@code EventStreamWireBytesTest} checks the bytes on the wire.
  *
  * <p>Threads: everything but {@link #isWritable} runs on the connection's event loop.
  */
