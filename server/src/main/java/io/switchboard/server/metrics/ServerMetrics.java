@@ -50,6 +50,9 @@ public final class ServerMetrics implements AutoCloseable {
     }
     Gauge.builder("switchboard.connections", openConnections, IntSupplier::getAsInt)
         .description("Open HTTP and WebSocket connections")
+        // A gauge holds its object weakly, and nothing else holds this supplier (a method reference
+        // made for it): without a strong reference it reads NaN after the first collection.
+        .strongReference(true)
         .register(registry);
   }
 

@@ -62,4 +62,12 @@ class MetricsTest {
     assertThat(value(scrape, "switchboard_connections")).isGreaterThanOrEqualTo(1);
     assertThat(scrape).contains("jvm_memory_used_bytes").contains("process_uptime_seconds");
   }
+
+  /** A Micrometer gauge holds what it reads weakly: the connection count read NaN once a collection had run. */
+  @Test
+  void theConnectionGaugeStillReadsAfterAGarbageCollection() {
+    System.gc();
+
+    assertThat(value(scrape(), "switchboard_connections")).isGreaterThanOrEqualTo(1);
+  }
 }
