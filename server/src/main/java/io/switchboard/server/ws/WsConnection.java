@@ -1,6 +1,8 @@
 package io.switchboard.server.ws;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.netty.buffer.ByteBuf;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
 import io.switchboard.core.InvalidInputException;
 import io.switchboard.core.MessageTooLargeException;
 import io.switchboard.core.auth.AccessDeniedException;
@@ -23,8 +25,10 @@ import io.switchboard.server.limits.PublishRate;
 import io.switchboard.server.limits.RateLimitedException;
 import io.switchboard.server.outbound.Outbox;
 import io.switchboard.server.outbound.OutboxDrainer;
+import io.switchboard.server.outbound.PipelineWriter;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.ServerWebSocket;
 import java.time.Duration;
 import java.util.HashMap;
@@ -46,8 +50,10 @@ import org.slf4j.LoggerFactory;
  * {@code error} frame with its {@code ref} and a status, and the connection stays open.
  *
  * <p>Outgoing frames take the same path as event streams: deliveries are encoded once per message
- * for every WebSocket subscriber ({@link WsFrames#MESSAGE}) and put in the connection's
- * {@link Outbox} on the engine's thread. While it is backed up, history is paused
+ * as a whole frame for every WebSocket subscriber ({@link WsFrames#MESSAGE}) and put in the
+ * connection's {@link Outbox} on the engine's thread, which writes them below Vert.x's WebSocket
+ * encoder ({@link PipelineWriter}), as every other text frame of the connection, so that none
+ * overtakes another; pings and the close frame go through Vert.x. While it is backed up, history is paused
  * ({@link SubscriptionListener#isBackedUp}); live messages are not, and when the outbox refuses
  * one the connection is closed with {@value #SLOW_CONSUMER} and a reason: the client resumes each
  * subscription with {@code after}.
@@ -83,14 +89,19 @@ final class WsConnection {
   private final int maxBufferedBytes;
   private final Consumer<WsConnection> onClose;
   private final Map<String, Subscription> subscriptions = new HashMap<>();
-  private final Outbox<String> outbox;
+  private final Outbox<ByteBuf> outbox;
+  private final PipelineWriter frames;
   private final WsWorker worker;
   private final AtomicBoolean closed = new AtomicBoolean();
   private boolean pongSincePing = true;
   private long expiryTimer = -1;
 
-  WsConnection(ServerWebSocket socket, Context context, OutboxDrainer drainer, Broker broker, Jobs jobs, Duration defaultLease,
-      int maxBufferedBytes, Authorizer authorizer, Caller caller, Limits limits, Consumer<WsConnection> onClose) {
+  /**
+   * @param connection the HTTP connection {@code socket} was upgraded from, whose channel it goes on using
+   * @throws IllegalStateException if frames cannot be written below Vert.x on this connection ({@link PipelineWriter#below})
+   */
+  WsConnection(ServerWebSocket socket, HttpConnection connection, Context context, OutboxDrainer drainer, Broker broker, Jobs jobs,
+      Duration defaultLease, int maxBufferedBytes, Authorizer authorizer, Caller caller, Limits limits, Consumer<WsConnection> onClose) {
     this.socket = socket;
     this.limits = limits;
     this.rateKey = PublishRate.keyOf(caller.subject(), socket.remoteAddress() == null ? "unknown" : socket.remoteAddress().hostAddress());
@@ -101,19 +112,25 @@ final class WsConnection {
     this.broker = broker;
     this.maxBufferedBytes = maxBufferedBytes;
     this.onClose = onClose;
-    this.outbox = new Outbox<>(drainer, maxBufferedBytes, String::length, new Outbox.Sink<>() {
+    this.outbox = new Outbox<>(drainer, maxBufferedBytes, ByteBuf::readableBytes, new Outbox.Sink<>() {
       @Override
-      public void write(List<String> frames) {
-        frames.forEach(WsConnection.this::send);
+      public void write(List<ByteBuf> queued) {
+        if (isOpen()) {
+          for (int i = 0; i < queued.size(); i++) {
+            frames.write(queued.get(i).retainedDuplicate());
+          }
+          frames.flush();
+        }
       }
 
       @Override
       public boolean isFull() {
-        return socket.writeQueueFull();
+        return !frames.isWritable();
       }
     }, () -> subscriptions.values().forEach(Subscription::resumeDelivery));
+    this.frames = PipelineWriter.below(connection, WebSocketFrameEncoder.class, outbox::writableAgain);
+    // The channel's water marks, which are what the frame writer's backpressure is.
     socket.setWriteQueueMaxSize(outbox.socketQueueBytes());
-    socket.drainHandler(drained -> outbox.writableAgain());
     socket.textMessageHandler(this::onText);
     socket.binaryMessageHandler(binary -> send(WsFrames.error(Optional.empty(), 400, "send JSON in text frames, not binary frames")));
     socket.pongHandler(pong -> pongSincePing = true);
@@ -304,13 +321,22 @@ final class WsConnection {
 
   /** Writes a frame now; runs on the event loop. */
   private void send(String frame) {
-    if (!closed.get()) {
-      socket.writeTextMessage(frame);
+    if (isOpen()) {
+      frames.write(WsFrames.frame(frame));
+      frames.flush();
     }
   }
 
+  /**
+   * Whether text frames may still be written: not once either side has sent its close frame, which
+   * Vert.x would refuse its own writes after too.
+   */
+  private boolean isOpen() {
+    return !closed.get() && !socket.isClosed();
+  }
+
   /** Queues a frame from any thread; the event loop writes it. */
-  private void enqueue(String frame) {
+  private void enqueue(ByteBuf frame) {
     if (!closed.get() && !outbox.add(frame)) {
       context.runOnContext(ignored -> close(SLOW_CONSUMER, "slow consumer: more than " + maxBufferedBytes
           + " bytes waited to be sent; reconnect and subscribe with after to resume"));
@@ -335,6 +361,7 @@ final class WsConnection {
     subscriptions.clear();
     worker.close();
     outbox.close();
+    frames.close();
     onClose.accept(this);
   }
 
@@ -361,7 +388,7 @@ final class WsConnection {
 
     @Override
     public void onTruncated(ChannelName truncatedChannel, Cursor earliest) {
-      enqueue(WsFrames.truncated(truncatedChannel, earliest));
+      enqueue(WsFrames.frame(WsFrames.truncated(truncatedChannel, earliest)));
     }
 
     @Override

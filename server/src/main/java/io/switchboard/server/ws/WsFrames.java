@@ -3,6 +3,8 @@ package io.switchboard.server.ws;
 import io.switchboard.core.auth.AccessDeniedException;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.switchboard.core.channel.ChannelName;
 import io.switchboard.core.cursor.Cursor;
 import io.switchboard.core.jobs.Job;
@@ -11,22 +13,27 @@ import io.switchboard.core.message.WireFormat;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /** The JSON frames the server sends on {@code /v1/ws}, written with Jackson's streaming generator. */
 final class WsFrames {
   private static final JsonFactory JSON = new JsonFactory();
 
-  /** {@code {"op":"message",...}}: the same text for every WebSocket subscriber of a message. */
-  static final WireFormat<String> MESSAGE = new WireFormat<>() {
+  /**
+   * {@code {"op":"message",...}} as a whole WebSocket text frame: the same bytes for every WebSocket
+   * subscriber of a message, in a direct buffer that is never released (see {@link #sharedFrame}).
+   */
+  static final WireFormat<ByteBuf> MESSAGE = new WireFormat<>() {
     @Override
     public int slot() {
       return 2;
     }
 
     @Override
-    public String encode(Message message) {
-      return write(json -> {
+    public ByteBuf encode(Message message) {
+      return sharedFrame(write(json -> {
         json.writeStringField("op", "message");
         json.writeStringField("channel", message.channel().value());
         json.writeStringField("id", message.id().encode());
@@ -35,11 +42,57 @@ final class WsFrames {
         if (message.event().isPresent()) {
           json.writeStringField("event", message.event().get());
         }
-      });
+      }));
     }
   };
 
+  /** FIN and the text opcode: a whole message in one frame. */
+  private static final int FINAL_TEXT_FRAME = 0x81;
+
   private WsFrames() {}
+
+  /**
+   * {@code text} as the one frame of a text message from the server (unmasked, as servers send
+   * them), on the heap: for frames of one connection.
+   *
+   * <p>One frame per message, as Vert.x sends them on this server too: it splits only messages
+   * longer than the largest frame it accepts, which is set above the largest message the server
+   * writes (a message of the largest data, JSON-escaped; see {@code SwitchboardServer}).
+   */
+  static ByteBuf frame(String text) {
+    byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+    ByteBuf frame = Unpooled.buffer(headerLength(payload.length) + payload.length);
+    writeHeader(frame, payload.length);
+    return frame.writeBytes(payload);
+  }
+
+  /**
+   * {@code text} as one text frame in a direct buffer shared by every connection it is written to
+   * and never released: nothing knows which of them writes it last, so its memory is the garbage
+   * collector's to free, as with the event-stream chunks shared by subscribers.
+   */
+  static ByteBuf sharedFrame(String text) {
+    byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+    ByteBuf frame = Unpooled.wrappedBuffer(ByteBuffer.allocateDirect(headerLength(payload.length) + payload.length)).clear();
+    writeHeader(frame, payload.length);
+    return frame.writeBytes(payload);
+  }
+
+  private static int headerLength(int payloadLength) {
+    return payloadLength < 126 ? 2 : payloadLength <= 0xFFFF ? 4 : 10;
+  }
+
+  /** RFC 6455, 5.2: the payload length in 7 bits, or 126 and 16 bits, or 127 and 64 bits. */
+  private static void writeHeader(ByteBuf frame, int payloadLength) {
+    frame.writeByte(FINAL_TEXT_FRAME);
+    if (payloadLength < 126) {
+      frame.writeByte(payloadLength);
+    } else if (payloadLength <= 0xFFFF) {
+      frame.writeByte(126).writeShort(payloadLength);
+    } else {
+      frame.writeByte(127).writeLong(payloadLength);
+    }
+  }
 
   @FunctionalInterface
   private interface Fields {

@@ -9,17 +9,23 @@ import io.switchboard.server.outbound.OutboxDrainer;
 import java.time.Duration;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code GET /v1/ws}: upgrades to the WebSocket protocol of the API. One instance per event
  * loop; it pings the connections on its event loop so that dead peers are found and released.
  */
 public final class WsHandler {
+  private static final Logger log = LoggerFactory.getLogger(WsHandler.class);
   static final String TRANSPORT = "ws";
+  /** Close code of RFC 6455 for a server that cannot go on. */
+  private static final short INTERNAL_ERROR = 1011;
 
   private final OutboxDrainer drainer;
   private final Broker broker;
@@ -70,7 +76,15 @@ public final class WsHandler {
       return;
     }
     Context context = Vertx.currentContext();
-    ctx.request().toWebSocket().onSuccess(socket -> open.add(new WsConnection(socket, context, drainer, broker, jobs, defaultLease,
-        maxBufferedBytes, authorizer, caller, new WsConnection.Limits(publishRate, maxSubscriptions), open::remove)));
+    HttpConnection connection = ctx.request().connection();
+    ctx.request().toWebSocket().onSuccess(socket -> {
+      try {
+        open.add(new WsConnection(socket, connection, context, drainer, broker, jobs, defaultLease, maxBufferedBytes, authorizer,
+            caller, new WsConnection.Limits(publishRate, maxSubscriptions), open::remove));
+      } catch (IllegalStateException unsupported) {
+        log.error("cannot serve a WebSocket on this connection", unsupported);
+        socket.close(INTERNAL_ERROR, "the server cannot serve WebSockets; it has been logged");
+      }
+    });
   }
 }

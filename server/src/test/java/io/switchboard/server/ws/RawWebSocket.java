@@ -30,8 +30,21 @@ final class RawWebSocket implements AutoCloseable {
   static final int PING = 0x9;
   static final int PONG = 0xA;
 
-  /** One frame as read from the server. */
-  record Frame(int opcode, byte[] payload) {
+  /**
+   * One frame as read from the server.
+   *
+   * @param flags the first byte's FIN and reserved bits
+   * @param masked whether the frame came masked, which a server's must not
+   */
+  record Frame(int opcode, byte[] payload, int flags, boolean masked) {
+    boolean isFinal() {
+      return (flags & 0x80) != 0;
+    }
+
+    int reservedBits() {
+      return flags & 0x70;
+    }
+
     /** The status code of a close frame (1005 when it carries none). */
     int closeCode() {
       return payload.length >= 2 ? ByteBuffer.wrap(payload).getShort() & 0xFFFF : 1005;
@@ -150,7 +163,7 @@ final class RawWebSocket implements AutoCloseable {
         payload[i] ^= mask[i & 3];
       }
     }
-    return new Frame(first & 0x0F, payload);
+    return new Frame(first & 0x0F, payload, first & 0xF0, mask != null);
   }
 
   /**
