@@ -29,6 +29,8 @@ import java.time.Duration;
  * @param auth how callers authenticate, and what anonymous callers may do
  * @param tls the certificate and key for HTTPS, when it is on
  * @param limits what one client may take of the server
+ * @param pushTcpNoDelay whether event streams and WebSockets send each write at once (TCP_NODELAY),
+ *     rather than let the kernel hold a connection's small writes until the last is acknowledged
  */
 public record Settings(
     String host,
@@ -50,7 +52,8 @@ public record Settings(
     JobsConfig jobs,
     AuthConfig auth,
     TlsConfig tls,
-    LimitsConfig limits) {
+    LimitsConfig limits,
+    boolean pushTcpNoDelay) {
 
   public Settings {
     corsOrigins = java.util.List.copyOf(corsOrigins);
@@ -75,62 +78,66 @@ public record Settings(
   }
 
   public Settings withPort(int newPort) {
-    return new Settings(host, newPort, dataDir, engine, maxMessageSize, retention, idempotencyWindow, idempotencyMaxKeys, shutdownTimeout, sseHeartbeat, sseRetry, outboundBuffer, corsOrigins, wsPingInterval, syncInterval, sessionIdleTimeout, jobs, auth, tls, limits);
+    return new Settings(host, newPort, dataDir, engine, maxMessageSize, retention, idempotencyWindow, idempotencyMaxKeys, shutdownTimeout, sseHeartbeat, sseRetry, outboundBuffer, corsOrigins, wsPingInterval, syncInterval, sessionIdleTimeout, jobs, auth, tls, limits, pushTcpNoDelay);
   }
 
   public Settings withRetention(RetentionRules newRetention) {
-    return new Settings(host, port, dataDir, engine, maxMessageSize, newRetention, idempotencyWindow, idempotencyMaxKeys, shutdownTimeout, sseHeartbeat, sseRetry, outboundBuffer, corsOrigins, wsPingInterval, syncInterval, sessionIdleTimeout, jobs, auth, tls, limits);
+    return new Settings(host, port, dataDir, engine, maxMessageSize, newRetention, idempotencyWindow, idempotencyMaxKeys, shutdownTimeout, sseHeartbeat, sseRetry, outboundBuffer, corsOrigins, wsPingInterval, syncInterval, sessionIdleTimeout, jobs, auth, tls, limits, pushTcpNoDelay);
   }
 
   public Settings withMaxMessageSize(int newMaxMessageSize) {
-    return new Settings(host, port, dataDir, engine, newMaxMessageSize, retention, idempotencyWindow, idempotencyMaxKeys, shutdownTimeout, sseHeartbeat, sseRetry, outboundBuffer, corsOrigins, wsPingInterval, syncInterval, sessionIdleTimeout, jobs, auth, tls, limits);
+    return new Settings(host, port, dataDir, engine, newMaxMessageSize, retention, idempotencyWindow, idempotencyMaxKeys, shutdownTimeout, sseHeartbeat, sseRetry, outboundBuffer, corsOrigins, wsPingInterval, syncInterval, sessionIdleTimeout, jobs, auth, tls, limits, pushTcpNoDelay);
   }
 
   public Settings withShutdownTimeout(Duration newShutdownTimeout) {
-    return new Settings(host, port, dataDir, engine, maxMessageSize, retention, idempotencyWindow, idempotencyMaxKeys, newShutdownTimeout, sseHeartbeat, sseRetry, outboundBuffer, corsOrigins, wsPingInterval, syncInterval, sessionIdleTimeout, jobs, auth, tls, limits);
+    return new Settings(host, port, dataDir, engine, maxMessageSize, retention, idempotencyWindow, idempotencyMaxKeys, newShutdownTimeout, sseHeartbeat, sseRetry, outboundBuffer, corsOrigins, wsPingInterval, syncInterval, sessionIdleTimeout, jobs, auth, tls, limits, pushTcpNoDelay);
   }
 
   public Settings withSseHeartbeat(Duration newSseHeartbeat) {
-    return new Settings(host, port, dataDir, engine, maxMessageSize, retention, idempotencyWindow, idempotencyMaxKeys, shutdownTimeout, newSseHeartbeat, sseRetry, outboundBuffer, corsOrigins, wsPingInterval, syncInterval, sessionIdleTimeout, jobs, auth, tls, limits);
+    return new Settings(host, port, dataDir, engine, maxMessageSize, retention, idempotencyWindow, idempotencyMaxKeys, shutdownTimeout, newSseHeartbeat, sseRetry, outboundBuffer, corsOrigins, wsPingInterval, syncInterval, sessionIdleTimeout, jobs, auth, tls, limits, pushTcpNoDelay);
   }
 
   public Settings withOutboundBuffer(int newOutboundBuffer) {
-    return new Settings(host, port, dataDir, engine, maxMessageSize, retention, idempotencyWindow, idempotencyMaxKeys, shutdownTimeout, sseHeartbeat, sseRetry, newOutboundBuffer, corsOrigins, wsPingInterval, syncInterval, sessionIdleTimeout, jobs, auth, tls, limits);
+    return new Settings(host, port, dataDir, engine, maxMessageSize, retention, idempotencyWindow, idempotencyMaxKeys, shutdownTimeout, sseHeartbeat, sseRetry, newOutboundBuffer, corsOrigins, wsPingInterval, syncInterval, sessionIdleTimeout, jobs, auth, tls, limits, pushTcpNoDelay);
   }
 
   public Settings withCorsOrigins(java.util.List<String> newCorsOrigins) {
-    return new Settings(host, port, dataDir, engine, maxMessageSize, retention, idempotencyWindow, idempotencyMaxKeys, shutdownTimeout, sseHeartbeat, sseRetry, outboundBuffer, newCorsOrigins, wsPingInterval, syncInterval, sessionIdleTimeout, jobs, auth, tls, limits);
+    return new Settings(host, port, dataDir, engine, maxMessageSize, retention, idempotencyWindow, idempotencyMaxKeys, shutdownTimeout, sseHeartbeat, sseRetry, outboundBuffer, newCorsOrigins, wsPingInterval, syncInterval, sessionIdleTimeout, jobs, auth, tls, limits, pushTcpNoDelay);
   }
 
   public Settings withEngine(String newEngine, Path newDataDir) {
-    return new Settings(host, port, newDataDir, newEngine, maxMessageSize, retention, idempotencyWindow, idempotencyMaxKeys, shutdownTimeout, sseHeartbeat, sseRetry, outboundBuffer, corsOrigins, wsPingInterval, syncInterval, sessionIdleTimeout, jobs, auth, tls, limits);
+    return new Settings(host, port, newDataDir, newEngine, maxMessageSize, retention, idempotencyWindow, idempotencyMaxKeys, shutdownTimeout, sseHeartbeat, sseRetry, outboundBuffer, corsOrigins, wsPingInterval, syncInterval, sessionIdleTimeout, jobs, auth, tls, limits, pushTcpNoDelay);
   }
 
   public Settings withSyncInterval(Duration newSyncInterval) {
-    return new Settings(host, port, dataDir, engine, maxMessageSize, retention, idempotencyWindow, idempotencyMaxKeys, shutdownTimeout, sseHeartbeat, sseRetry, outboundBuffer, corsOrigins, wsPingInterval, newSyncInterval, sessionIdleTimeout, jobs, auth, tls, limits);
+    return new Settings(host, port, dataDir, engine, maxMessageSize, retention, idempotencyWindow, idempotencyMaxKeys, shutdownTimeout, sseHeartbeat, sseRetry, outboundBuffer, corsOrigins, wsPingInterval, newSyncInterval, sessionIdleTimeout, jobs, auth, tls, limits, pushTcpNoDelay);
   }
 
   public Settings withSessionIdleTimeout(Duration newSessionIdleTimeout) {
-    return new Settings(host, port, dataDir, engine, maxMessageSize, retention, idempotencyWindow, idempotencyMaxKeys, shutdownTimeout, sseHeartbeat, sseRetry, outboundBuffer, corsOrigins, wsPingInterval, syncInterval, newSessionIdleTimeout, jobs, auth, tls, limits);
+    return new Settings(host, port, dataDir, engine, maxMessageSize, retention, idempotencyWindow, idempotencyMaxKeys, shutdownTimeout, sseHeartbeat, sseRetry, outboundBuffer, corsOrigins, wsPingInterval, syncInterval, newSessionIdleTimeout, jobs, auth, tls, limits, pushTcpNoDelay);
   }
 
   public Settings withWsPingInterval(Duration newWsPingInterval) {
-    return new Settings(host, port, dataDir, engine, maxMessageSize, retention, idempotencyWindow, idempotencyMaxKeys, shutdownTimeout, sseHeartbeat, sseRetry, outboundBuffer, corsOrigins, newWsPingInterval, syncInterval, sessionIdleTimeout, jobs, auth, tls, limits);
+    return new Settings(host, port, dataDir, engine, maxMessageSize, retention, idempotencyWindow, idempotencyMaxKeys, shutdownTimeout, sseHeartbeat, sseRetry, outboundBuffer, corsOrigins, newWsPingInterval, syncInterval, sessionIdleTimeout, jobs, auth, tls, limits, pushTcpNoDelay);
   }
 
   public Settings withAuth(AuthConfig newAuth) {
-    return new Settings(host, port, dataDir, engine, maxMessageSize, retention, idempotencyWindow, idempotencyMaxKeys, shutdownTimeout, sseHeartbeat, sseRetry, outboundBuffer, corsOrigins, wsPingInterval, syncInterval, sessionIdleTimeout, jobs, newAuth, tls, limits);
+    return new Settings(host, port, dataDir, engine, maxMessageSize, retention, idempotencyWindow, idempotencyMaxKeys, shutdownTimeout, sseHeartbeat, sseRetry, outboundBuffer, corsOrigins, wsPingInterval, syncInterval, sessionIdleTimeout, jobs, newAuth, tls, limits, pushTcpNoDelay);
   }
 
   public Settings withTls(TlsConfig newTls) {
-    return new Settings(host, port, dataDir, engine, maxMessageSize, retention, idempotencyWindow, idempotencyMaxKeys, shutdownTimeout, sseHeartbeat, sseRetry, outboundBuffer, corsOrigins, wsPingInterval, syncInterval, sessionIdleTimeout, jobs, auth, newTls, limits);
+    return new Settings(host, port, dataDir, engine, maxMessageSize, retention, idempotencyWindow, idempotencyMaxKeys, shutdownTimeout, sseHeartbeat, sseRetry, outboundBuffer, corsOrigins, wsPingInterval, syncInterval, sessionIdleTimeout, jobs, auth, newTls, limits, pushTcpNoDelay);
   }
 
   public Settings withLimits(LimitsConfig newLimits) {
-    return new Settings(host, port, dataDir, engine, maxMessageSize, retention, idempotencyWindow, idempotencyMaxKeys, shutdownTimeout, sseHeartbeat, sseRetry, outboundBuffer, corsOrigins, wsPingInterval, syncInterval, sessionIdleTimeout, jobs, auth, tls, newLimits);
+    return new Settings(host, port, dataDir, engine, maxMessageSize, retention, idempotencyWindow, idempotencyMaxKeys, shutdownTimeout, sseHeartbeat, sseRetry, outboundBuffer, corsOrigins, wsPingInterval, syncInterval, sessionIdleTimeout, jobs, auth, tls, newLimits, pushTcpNoDelay);
   }
 
   public Settings withJobs(JobsConfig newJobs) {
-    return new Settings(host, port, dataDir, engine, maxMessageSize, retention, idempotencyWindow, idempotencyMaxKeys, shutdownTimeout, sseHeartbeat, sseRetry, outboundBuffer, corsOrigins, wsPingInterval, syncInterval, sessionIdleTimeout, newJobs, auth, tls, limits);
+    return new Settings(host, port, dataDir, engine, maxMessageSize, retention, idempotencyWindow, idempotencyMaxKeys, shutdownTimeout, sseHeartbeat, sseRetry, outboundBuffer, corsOrigins, wsPingInterval, syncInterval, sessionIdleTimeout, newJobs, auth, tls, limits, pushTcpNoDelay);
+  }
+
+  public Settings withPushTcpNoDelay(boolean newPushTcpNoDelay) {
+    return new Settings(host, port, dataDir, engine, maxMessageSize, retention, idempotencyWindow, idempotencyMaxKeys, shutdownTimeout, sseHeartbeat, sseRetry, outboundBuffer, corsOrigins, wsPingInterval, syncInterval, sessionIdleTimeout, jobs, auth, tls, limits, newPushTcpNoDelay);
   }
 }

@@ -55,6 +55,7 @@ public final class SettingsLoader {
   public static final String OUTBOUND_BUFFER = "outbound-buffer";
   public static final String CORS_ORIGINS = "cors.origins";
   public static final String WS_PING_INTERVAL = "ws.ping-interval";
+  public static final String PUSH_TCP_NODELAY = "push.tcp-nodelay";
   public static final String SYNC_INTERVAL = "sync-interval";
   public static final String SESSIONS_IDLE_TIMEOUT = "sessions.idle-timeout";
   public static final String JOBS_ATTEMPTS = "jobs.attempts";
@@ -152,7 +153,8 @@ public final class SettingsLoader {
     Duration syncInterval = value(SYNC_INTERVAL, text -> ValueParsers.duration(text, Duration.ZERO, Duration.ofSeconds(10)));
     return new Settings(host, port, dataDir, engine, maxMessageSize, retention, idempotencyWindow, idempotencyMaxKeys, shutdownTimeout,
         sseHeartbeat, sseRetry, outboundBuffer, corsOrigins, wsPingInterval, syncInterval, sessionIdleTimeout, jobs(), auth(),
-        new TlsConfig(value(TLS_CERT, SettingsLoader::optionalPath), value(TLS_KEY, SettingsLoader::optionalPath)), limits());
+        new TlsConfig(value(TLS_CERT, SettingsLoader::optionalPath), value(TLS_KEY, SettingsLoader::optionalPath)), limits(),
+        value(PUSH_TCP_NODELAY, ValueParsers::bool));
   }
 
   private LimitsConfig limits() {
@@ -449,6 +451,7 @@ public final class SettingsLoader {
     defaults.put(OUTBOUND_BUFFER, "1MiB");
     defaults.put(CORS_ORIGINS, "");
     defaults.put(WS_PING_INTERVAL, "20s");
+    defaults.put(PUSH_TCP_NODELAY, "true");
     defaults.put(SYNC_INTERVAL, "0ms");
     defaults.put(SESSIONS_IDLE_TIMEOUT, "24h");
     defaults.put(JOBS_ATTEMPTS, "3");

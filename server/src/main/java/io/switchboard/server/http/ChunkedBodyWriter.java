@@ -43,13 +43,15 @@ final class ChunkedBodyWriter {
   /**
    * Writes the response's head and {@code opening} through Vert.x, and returns the writer of the
    * rest of the body, which takes writes once that is done; {@code onWritable} runs then and
-   * whenever the channel becomes writable again.
+   * whenever the channel becomes writable again; {@code tcpNoDelay} as for {@link PipelineWriter#below}.
    *
    * @throws IllegalStateException if the connection is not the Vert.x HTTP/1.x connection this was
    *     written against (see {@link PipelineWriter}); nothing has been written then
    */
-  static ChunkedBodyWriter open(HttpServerResponse response, HttpConnection connection, Buffer opening, Runnable onWritable) {
-    ChunkedBodyWriter writer = new ChunkedBodyWriter(PipelineWriter.below(connection, HttpResponseEncoder.class, onWritable), response.isChunked());
+  static ChunkedBodyWriter open(HttpServerResponse response, HttpConnection connection, Buffer opening, Runnable onWritable,
+      boolean tcpNoDelay) {
+    ChunkedBodyWriter writer = new ChunkedBodyWriter(PipelineWriter.below(connection, HttpResponseEncoder.class, onWritable, tcpNoDelay),
+        response.isChunked());
     response.write(opening).onSuccess(written -> {
       writer.opened = true;
       onWritable.run();

@@ -107,13 +107,13 @@ public final class HttpTransport {
     // reaching both kinds of subscribers costs the event loop one pass.
     OutboxDrainer drainer = new OutboxDrainer(vertx.getOrCreateContext());
     StreamHandlers streams = new StreamHandlers(vertx, drainer, broker, clock, settings.effectiveOutboundBuffer(),
-        settings.sseRetry().toMillis(), settings.sseHeartbeat().toMillis());
+        settings.pushTcpNoDelay(), settings.sseRetry().toMillis(), settings.sseHeartbeat().toMillis());
     Authorizer authorizer = access.authorizer();
     ChannelHandlers channels = new ChannelHandlers(broker, streams, authorizer, publishRate);
     SubscribeHandlers subscribe = new SubscribeHandlers(broker, streams, clock, authorizer);
     SessionHandlers sessionHandlers = new SessionHandlers(sessions, subscribe, streams, sessionTouchInterval(), sessionStreams, authorizer);
     WsHandler webSockets = new WsHandler(vertx, drainer, broker, jobs, settings.jobs().lease(), settings.effectiveOutboundBuffer(),
-        settings.wsPingInterval().toMillis(), authorizer, publishRate, settings.limits().subscriptionsPerConnection());
+        settings.pushTcpNoDelay(), settings.wsPingInterval().toMillis(), authorizer, publishRate, settings.limits().subscriptionsPerConnection());
     webSocketHandlers.add(webSockets);
     JobStreams jobEvents = new JobStreams(vertx, jobs, settings.sseRetry().toMillis(), settings.sseHeartbeat().toMillis());
     jobStreams.add(jobEvents);

@@ -66,7 +66,7 @@ final class SseStream implements SubscriptionListener {
    * @param onEnd called once on the event loop when the stream has ended, for whatever reason
    */
   SseStream(Context context, OutboxDrainer drainer, HttpServerResponse response, HttpConnection connection,
-      int maxBufferedBytes, Buffer opening, StreamCursor streamCursor, Consumer<SseStream> onEnd) {
+      int maxBufferedBytes, boolean tcpNoDelay, Buffer opening, StreamCursor streamCursor, Consumer<SseStream> onEnd) {
     this.context = context;
     this.response = response;
     this.connection = connection;
@@ -88,7 +88,7 @@ final class SseStream implements SubscriptionListener {
     }, this::onRoom);
     // The channel's water marks, which are what the body writer's backpressure is.
     response.setWriteQueueMaxSize(outbox.socketQueueBytes());
-    this.body = ChunkedBodyWriter.open(response, connection, opening, outbox::writableAgain);
+    this.body = ChunkedBodyWriter.open(response, connection, opening, outbox::writableAgain, tcpNoDelay);
     response.closeHandler(closed -> end());
     response.exceptionHandler(failure -> end());
   }

@@ -39,15 +39,18 @@ final class StreamHandlers {
   private final Clock clock;
   private final int maxBufferedBytes;
   private final long retryMillis;
+  private final boolean tcpNoDelay;
   private final Set<SseStream> open = ConcurrentHashMap.newKeySet();
 
-  StreamHandlers(Vertx vertx, OutboxDrainer drainer, Broker broker, Clock clock, int maxBufferedBytes, long retryMillis,
+  /** @param tcpNoDelay whether event streams send each write at once ({@code push.tcp-nodelay}) */
+  StreamHandlers(Vertx vertx, OutboxDrainer drainer, Broker broker, Clock clock, int maxBufferedBytes, boolean tcpNoDelay, long retryMillis,
       long heartbeatMillis) {
     this.drainer = drainer;
     this.broker = broker;
     this.clock = clock;
     this.maxBufferedBytes = maxBufferedBytes;
     this.retryMillis = retryMillis;
+    this.tcpNoDelay = tcpNoDelay;
     vertx.setPeriodic(heartbeatMillis, id -> open.forEach(SseStream::heartbeat));
   }
 
@@ -132,7 +135,7 @@ final class StreamHandlers {
     Context context = Vertx.currentContext();
     SseStream[] opened = new SseStream[1];
     Runnable cancelExpiry = Access.atExpiry(ctx, () -> opened[0].endWith(SseFormats.TOKEN_EXPIRED, SseFormats.TOKEN_EXPIRED_DETAIL));
-    SseStream stream = new SseStream(context, drainer, response, ctx.request().connection(), maxBufferedBytes,
+    SseStream stream = new SseStream(context, drainer, response, ctx.request().connection(), maxBufferedBytes, tcpNoDelay,
         SseFormats.opening(retryMillis), streamCursor, ended -> {
       cancelExpiry.run();
       open.remove(ended);

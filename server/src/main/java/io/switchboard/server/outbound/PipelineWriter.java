@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.VoidChannelPromise;
@@ -46,9 +47,11 @@ public final class PipelineWriter {
   private final ChannelHandlerContext encoder;
   private final ChannelPromise voidPromise;
   private final WritabilityWatch watch;
+  private final boolean coalescing;
 
-  private PipelineWriter(ChannelHandlerContext encoder, Runnable onWritable) {
+  private PipelineWriter(ChannelHandlerContext encoder, Runnable onWritable, boolean coalescing) {
     this.encoder = encoder;
+    this.coalescing = coalescing;
     // No promise per write and no exception event for a failed one: a broken connection is seen by
     // Vert.x's close and exception handlers, as for its own writes.
     this.voidPromise = new VoidChannelPromise(encoder.channel(), /* fireException= */ false);
@@ -60,10 +63,16 @@ public final class PipelineWriter {
    * {@code onWritable} runs whenever the channel becomes writable again, until {@link #close}.
    * On the connection's event loop.
    *
+   * <p>With {@code tcpNoDelay} false, the socket's {@code TCP_NODELAY} is off until {@link #close}:
+   * the kernel holds small writes while earlier ones are unacknowledged and sends them together
+   * (Nagle's algorithm), which costs less CPU per write and adds latency (setting
+   * {@code push.tcp-nodelay}, docs/benchmarks.md).
+   *
    * @throws IllegalStateException if the connection is not the Vert.x connection this was written
    *     against, or has no such encoder (see the class comment); nothing has changed then
    */
-  public static PipelineWriter below(HttpConnection connection, Class<? extends ChannelHandler> encoderType, Runnable onWritable) {
+  public static PipelineWriter below(HttpConnection connection, Class<? extends ChannelHandler> encoderType, Runnable onWritable,
+      boolean tcpNoDelay) {
     if (!(connection instanceof VertxConnection vertx)) {
       throw new IllegalStateException("writes below Vert.x need its io.vertx.core.net.impl.VertxConnection, not "
           + connection.getClass().getName() + " (was Vert.x upgraded?)");
@@ -74,8 +83,11 @@ public final class PipelineWriter {
       throw new IllegalStateException("writes below Vert.x need a " + encoderType.getSimpleName() + " and Vert.x's handler '"
           + VERTX_HANDLER + "' in the channel's pipeline, which has " + pipeline.names() + " (was Vert.x upgraded?)");
     }
-    PipelineWriter writer = new PipelineWriter(encoder, onWritable);
+    PipelineWriter writer = new PipelineWriter(encoder, onWritable, !tcpNoDelay);
     pipeline.addBefore(VERTX_HANDLER, /* name= */ null, writer.watch);
+    if (writer.coalescing) {
+      encoder.channel().config().setOption(ChannelOption.TCP_NODELAY, false);
+    }
     return writer;
   }
 
@@ -98,11 +110,17 @@ public final class PipelineWriter {
     encoder.flush();
   }
 
-  /** Stops watching the channel, which may go on serving requests through Vert.x; on the event loop. */
+  /**
+   * Stops watching the channel, which may go on serving requests through Vert.x, and gives it back
+   * its {@code TCP_NODELAY} (which sends what the kernel holds); on the event loop.
+   */
   public void close() {
     ChannelPipeline pipeline = encoder.pipeline();
     if (pipeline.context(watch) != null) {
       pipeline.remove(watch);
+      if (coalescing && encoder.channel().isActive()) {
+        encoder.channel().config().setOption(ChannelOption.TCP_NODELAY, true);
+      }
     }
   }
 

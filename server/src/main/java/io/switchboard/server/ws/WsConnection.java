@@ -101,7 +101,8 @@ final class WsConnection {
    * @throws IllegalStateException if frames cannot be written below Vert.x on this connection ({@link PipelineWriter#below})
    */
   WsConnection(ServerWebSocket socket, HttpConnection connection, Context context, OutboxDrainer drainer, Broker broker, Jobs jobs,
-      Duration defaultLease, int maxBufferedBytes, Authorizer authorizer, Caller caller, Limits limits, Consumer<WsConnection> onClose) {
+      Duration defaultLease, int maxBufferedBytes, boolean tcpNoDelay, Authorizer authorizer, Caller caller, Limits limits,
+      Consumer<WsConnection> onClose) {
     this.socket = socket;
     this.limits = limits;
     this.rateKey = PublishRate.keyOf(caller.subject(), socket.remoteAddress() == null ? "unknown" : socket.remoteAddress().hostAddress());
@@ -128,7 +129,7 @@ final class WsConnection {
         return !frames.isWritable();
       }
     }, () -> subscriptions.values().forEach(Subscription::resumeDelivery));
-    this.frames = PipelineWriter.below(connection, WebSocketFrameEncoder.class, outbox::writableAgain);
+    this.frames = PipelineWriter.below(connection, WebSocketFrameEncoder.class, outbox::writableAgain, tcpNoDelay);
     // The channel's water marks, which are what the frame writer's backpressure is.
     socket.setWriteQueueMaxSize(outbox.socketQueueBytes());
     socket.textMessageHandler(this::onText);

@@ -35,11 +35,14 @@ public final class WsHandler {
   private final Authorizer authorizer;
   private final PublishRate publishRate;
   private final int maxSubscriptions;
+  private final boolean tcpNoDelay;
   private final Set<WsConnection> open = ConcurrentHashMap.newKeySet();
   private final Context context;
 
+  /** @param tcpNoDelay whether WebSockets send each write at once ({@code push.tcp-nodelay}) */
   public WsHandler(Vertx vertx, OutboxDrainer drainer, Broker broker, Jobs jobs, Duration defaultLease, int maxBufferedBytes,
-      long pingMillis, Authorizer authorizer, PublishRate publishRate, int maxSubscriptions) {
+      boolean tcpNoDelay, long pingMillis, Authorizer authorizer, PublishRate publishRate, int maxSubscriptions) {
+    this.tcpNoDelay = tcpNoDelay;
     this.drainer = drainer;
     this.broker = broker;
     this.authorizer = authorizer;
@@ -79,8 +82,8 @@ public final class WsHandler {
     HttpConnection connection = ctx.request().connection();
     ctx.request().toWebSocket().onSuccess(socket -> {
       try {
-        open.add(new WsConnection(socket, connection, context, drainer, broker, jobs, defaultLease, maxBufferedBytes, authorizer,
-            caller, new WsConnection.Limits(publishRate, maxSubscriptions), open::remove));
+        open.add(new WsConnection(socket, connection, context, drainer, broker, jobs, defaultLease, maxBufferedBytes, tcpNoDelay,
+            authorizer, caller, new WsConnection.Limits(publishRate, maxSubscriptions), open::remove));
       } catch (IllegalStateException unsupported) {
         log.error("cannot serve a WebSocket on this connection", unsupported);
         socket.close(INTERNAL_ERROR, "the server cannot serve WebSockets; it has been logged");

@@ -242,6 +242,8 @@ class SettingsLoaderTest {
             url-size: 4KiB
             header-size: 8KiB
             request-timeout: 15s
+          push:
+            tcp-nodelay: false
           tls:
             cert: /etc/switchboard/cert.pem
             key: /etc/switchboard/key.pem
@@ -280,7 +282,8 @@ class SettingsLoaderTest {
               Optional.of("https://id.example.com"), Optional.of("switchboard"), Duration.ofSeconds(10), "sb_token", false, List.of(),
               List.of("public.>", "news.*")),
           TlsConfig.of(Path.of("/etc/switchboard/cert.pem"), Path.of("/etc/switchboard/key.pem")),
-          new LimitsConfig(50_000, 200, 100, 1000, 4096, 8192, Duration.ofSeconds(15))));
+          new LimitsConfig(50_000, 200, 100, 1000, 4096, 8192, Duration.ofSeconds(15)),
+          false));
     }
 
     @Test

@@ -23,6 +23,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The bytes of event streams on the wire, read from raw sockets: a channel's events are framed as
@@ -110,9 +112,11 @@ class EventStreamWireBytesTest {
     }
   }
 
-  @Test
-  void theConnectionServesTheNextRequestAfterItsStreamEnded() throws Exception {
-    SwitchboardServer server = ServerFixture.start(settings -> settings);
+  /** Also with {@code push.tcp-nodelay: false}, which the stream turns off on its socket and gives back when it ends. */
+  @ParameterizedTest(name = "push.tcp-nodelay: {0}")
+  @ValueSource(booleans = {true, false})
+  void theConnectionServesTheNextRequestAfterItsStreamEnded(boolean tcpNoDelay) throws Exception {
+    SwitchboardServer server = ServerFixture.start(settings -> settings.withPushTcpNoDelay(tcpNoDelay));
     try {
       Api api = new Api(server.port());
       String channel = uniqueChannel("reuse");
