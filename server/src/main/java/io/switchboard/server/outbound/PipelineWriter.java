@@ -42,7 +42,7 @@ import io.vertx.core.net.impl.VertxConnection;
  * <p>Threads: everything but {@link #isWritable} runs on the connection's event loop.
  */
 public final class PipelineWriter {
-  static final String VERTX_HANDLER = "handler";
+  private static final String VERTX_HANDLER = "handler";
 
   private final ChannelHandlerContext encoder;
   private final ChannelPromise voidPromise;
