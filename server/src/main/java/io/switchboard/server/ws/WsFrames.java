@@ -61,9 +61,7 @@ final class WsFrames {
    */
   static ByteBuf frame(String text) {
     byte[] payload = text.getBytes(StandardCharsets.UTF_8);
-    ByteBuf frame = Unpooled.buffer(headerLength(payload.length) + payload.length);
-    writeHeader(frame, payload.length);
-    return frame.writeBytes(payload);
+    return framed(payload, Unpooled.buffer(frameLength(payload.length)));
   }
 
   /**
@@ -73,25 +71,24 @@ final class WsFrames {
    */
   static ByteBuf sharedFrame(String text) {
     byte[] payload = text.getBytes(StandardCharsets.UTF_8);
-    ByteBuf frame = Unpooled.wrappedBuffer(ByteBuffer.allocateDirect(headerLength(payload.length) + payload.length)).clear();
-    writeHeader(frame, payload.length);
-    return frame.writeBytes(payload);
+    return framed(payload, Unpooled.wrappedBuffer(ByteBuffer.allocateDirect(frameLength(payload.length))).clear());
   }
 
-  private static int headerLength(int payloadLength) {
-    return payloadLength < 126 ? 2 : payloadLength <= 0xFFFF ? 4 : 10;
+  private static int frameLength(int payloadLength) {
+    return (payloadLength < 126 ? 2 : payloadLength <= 0xFFFF ? 4 : 10) + payloadLength;
   }
 
-  /** RFC 6455, 5.2: the payload length in 7 bits, or 126 and 16 bits, or 127 and 64 bits. */
-  private static void writeHeader(ByteBuf frame, int payloadLength) {
+  /** Writes the frame into {@code frame}: its header (RFC 6455, 5.2: the payload length in 7 bits, or 126 and 16 bits, or 127 and 64 bits), then the payload. */
+  private static ByteBuf framed(byte[] payload, ByteBuf frame) {
     frame.writeByte(FINAL_TEXT_FRAME);
-    if (payloadLength < 126) {
-      frame.writeByte(payloadLength);
-    } else if (payloadLength <= 0xFFFF) {
-      frame.writeByte(126).writeShort(payloadLength);
+    if (payload.length < 126) {
+      frame.writeByte(payload.length);
+    } else if (payload.length <= 0xFFFF) {
+      frame.writeByte(126).writeShort(payload.length);
     } else {
-      frame.writeByte(127).writeLong(payloadLength);
+      frame.writeByte(127).writeLong(payload.length);
     }
+    return frame.writeBytes(payload);
   }
 
   @FunctionalInterface
